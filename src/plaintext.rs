@@ -1,0 +1,539 @@
+//! The plaintext schema: an order form's fields, in the order the form has
+//! them, as the JSON document that is padded and sealed.
+//!
+//! ```text
+//! { "fields": { "<name>": <value>, ... } }
+//! value = "text"                                    one text value
+//!       | ["text", ...]                             repeated values (multi-select, checkboxes)
+//!       | {"name": "...", "type": "...", "data": "<base64url>"}   one file
+//!       | [{file}, ...]                             several files
+//! ```
+//!
+//! Names are unique, non-empty, without control characters. Every size is
+//! bounded by [`crate::limits`]. Field values are zeroized on drop.
+
+use core::fmt;
+
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::limits::{
+    MAX_FIELDS, MAX_FIELD_NAME_BYTES, MAX_FILE_NAME_BYTES, MAX_PLAINTEXT_BYTES, MAX_TEXT_BYTES,
+    MAX_VALUES,
+};
+use crate::{b64, Error, Limit};
+
+/// A file attached to a form (e.g. a purchase order PDF).
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct FileValue {
+    /// The file's name as the customer's system gave it.
+    pub name: String,
+    /// Its media type (`type` in JSON), e.g. `application/pdf`; may be empty.
+    pub media_type: String,
+    /// Its bytes (`data` in JSON, base64url).
+    pub data: Vec<u8>,
+}
+
+impl fmt::Debug for FileValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Even the file's name is customer data: show sizes only.
+        write!(f, "FileValue {{ {} bytes, .. }}", self.data.len())
+    }
+}
+
+/// The value of one form field.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+#[non_exhaustive]
+pub enum FieldValue {
+    /// One text value.
+    Text(String),
+    /// Repeated text values, in order (multi-select, checkbox groups).
+    List(Vec<String>),
+    /// One file.
+    File(FileValue),
+    /// Several files (a file input with `multiple`); never empty (an empty
+    /// list is [`FieldValue::List`]).
+    Files(Vec<FileValue>),
+}
+
+impl FieldValue {
+    /// A text value.
+    pub fn text(s: impl Into<String>) -> Self {
+        FieldValue::Text(s.into())
+    }
+
+    /// The text, if this is one text value.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            FieldValue::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let text = |s: &str| Error::check_limit(Limit::FieldValueLength, s.len(), MAX_TEXT_BYTES);
+        match self {
+            FieldValue::Text(s) => text(s),
+            FieldValue::List(v) => {
+                Error::check_limit(Limit::ValueCount, v.len(), MAX_VALUES)?;
+                v.iter().try_for_each(|s| text(s))
+            }
+            FieldValue::File(f) => check_file(f),
+            FieldValue::Files(v) => {
+                Error::check_limit(Limit::ValueCount, v.len(), MAX_VALUES)?;
+                v.iter().try_for_each(check_file)
+            }
+        }
+    }
+}
+
+impl fmt::Debug for FieldValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // No plaintext in Debug output: it ends up in logs and panics.
+        match self {
+            FieldValue::Text(s) => write!(f, "Text({} bytes)", s.len()),
+            FieldValue::List(v) => write!(f, "List({} values)", v.len()),
+            FieldValue::File(file) => write!(f, "File({file:?})"),
+            FieldValue::Files(v) => write!(f, "Files({} files)", v.len()),
+        }
+    }
+}
+
+fn check_file(f: &FileValue) -> Result<(), Error> {
+    Error::check_limit(Limit::FileNameLength, f.name.len(), MAX_FILE_NAME_BYTES)?;
+    Error::check_limit(
+        Limit::FileNameLength,
+        f.media_type.len(),
+        MAX_FILE_NAME_BYTES,
+    )?;
+    Error::check_limit(Limit::PlaintextSize, f.data.len(), MAX_PLAINTEXT_BYTES)
+}
+
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+struct Field {
+    name: String,
+    value: FieldValue,
+}
+
+/// An order form's fields, in form order, names unique.
+#[derive(Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct Fields {
+    entries: Vec<Field>,
+}
+
+impl fmt::Debug for Fields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Field names are the form's schema, not customer data.
+        f.debug_map()
+            .entries(self.entries.iter().map(|e| (&e.name, &e.value)))
+            .finish()
+    }
+}
+
+impl Fields {
+    /// No fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends a field. Fails on a duplicate or invalid name, or a value
+    /// over the limits.
+    pub fn push(&mut self, name: impl Into<String>, value: FieldValue) -> Result<(), Error> {
+        let name = name.into();
+        Error::check_limit(Limit::FieldCount, self.entries.len() + 1, MAX_FIELDS)?;
+        Error::check_limit(Limit::FieldNameLength, name.len(), MAX_FIELD_NAME_BYTES)?;
+        if name.is_empty() || name.chars().any(char::is_control) {
+            return Err(Error::plaintext(
+                "a field name must be non-empty and without control characters",
+            ));
+        }
+        if self.get(&name).is_some() {
+            return Err(Error::plaintext(format!("duplicate field name {name:?}")));
+        }
+        value.check()?;
+        let value = match &value {
+            FieldValue::Files(v) if v.is_empty() => FieldValue::List(Vec::new()),
+            _ => value,
+        };
+        self.entries.push(Field { name, value });
+        Ok(())
+    }
+
+    /// The value of the field with this name.
+    pub fn get(&self, name: &str) -> Option<&FieldValue> {
+        self.entries
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| &e.value)
+    }
+
+    /// The fields in form order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &FieldValue)> {
+        self.entries.iter().map(|e| (e.name.as_str(), &e.value))
+    }
+
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The plaintext document `{"fields":{...}}`, compact, before padding.
+    pub fn to_document(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let doc = Zeroizing::new(
+            serde_json::to_vec(&Document { fields: self })
+                .map_err(|e| Error::plaintext(e.to_string()))?,
+        );
+        Error::check_limit(Limit::PlaintextSize, doc.len(), MAX_PLAINTEXT_BYTES)?;
+        Ok(doc)
+    }
+
+    /// Parses the plaintext document strictly (unknown members, duplicate
+    /// names and anything over a limit are errors).
+    pub fn from_document(doc: &[u8]) -> Result<Fields, Error> {
+        Error::check_limit(Limit::PlaintextSize, doc.len(), MAX_PLAINTEXT_BYTES)?;
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct OwnedDocument {
+            fields: Fields,
+        }
+        serde_json::from_slice::<OwnedDocument>(doc)
+            .map(|d| d.fields)
+            .map_err(|e| match extract_limit(&e) {
+                Some(limit) => limit,
+                None => Error::plaintext(e.to_string()),
+            })
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    fields: &'a Fields,
+}
+
+// serde_json flattens our errors into strings; limit errors keep their
+// structure by travelling in this form and being parsed back.
+const LIMIT_TAG: &str = "orderseal-limit:";
+
+fn limit_error<E: de::Error>(err: Error) -> E {
+    match err {
+        Error::LimitExceeded { limit, actual, max } => {
+            E::custom(format_args!("{LIMIT_TAG}{}:{actual}:{max}", limit as u8))
+        }
+        other => E::custom(other.to_string()),
+    }
+}
+
+fn extract_limit(e: &serde_json::Error) -> Option<Error> {
+    let msg = e.to_string();
+    let rest = &msg[msg.find(LIMIT_TAG)? + LIMIT_TAG.len()..];
+    let mut parts = rest.split([':', ' ']);
+    let limit = *Limit::ALL.get(parts.next()?.parse::<usize>().ok()?)?;
+    let actual = parts.next()?.parse().ok()?;
+    let max = parts.next()?.parse().ok()?;
+    Some(Error::LimitExceeded { limit, actual, max })
+}
+
+impl Serialize for FileValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("File", 3)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("type", &self.media_type)?;
+        st.serialize_field("data", &*Zeroizing::new(b64::encode(&self.data)))?;
+        st.end()
+    }
+}
+
+impl Serialize for FieldValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FieldValue::Text(t) => s.serialize_str(t),
+            FieldValue::List(v) => {
+                let mut seq = s.serialize_seq(Some(v.len()))?;
+                v.iter().try_for_each(|t| seq.serialize_element(t))?;
+                seq.end()
+            }
+            FieldValue::File(f) => f.serialize(s),
+            FieldValue::Files(v) => {
+                let mut seq = s.serialize_seq(Some(v.len()))?;
+                v.iter().try_for_each(|f| seq.serialize_element(f))?;
+                seq.end()
+            }
+        }
+    }
+}
+
+impl Serialize for Fields {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.entries.len()))?;
+        for e in &self.entries {
+            map.serialize_entry(&e.name, &e.value)?;
+        }
+        map.end()
+    }
+}
+
+/// The bytes of a file: base64url text in JSON, or raw bytes from
+/// formats that have them (e.g. a `Uint8Array` through serde-wasm-bindgen).
+struct FileData(Vec<u8>);
+
+impl<'de> Deserialize<'de> for FileData {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FileData;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("file data as base64url text or bytes")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FileData, E> {
+                b64::decode(v)
+                    .map(FileData)
+                    .ok_or_else(|| E::custom("file data is not canonical unpadded base64url"))
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<FileData, E> {
+                Ok(FileData(v.to_vec()))
+            }
+            fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<FileData, E> {
+                Ok(FileData(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn file_from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<FileValue, A::Error> {
+    let (mut name, mut media_type, mut data) = (None, None, None);
+    while let Some(key) = map.next_key::<String>()? {
+        match key.as_str() {
+            "name" if name.is_none() => name = Some(map.next_value::<String>()?),
+            "type" if media_type.is_none() => media_type = Some(map.next_value::<String>()?),
+            "data" if data.is_none() => data = Some(map.next_value::<FileData>()?.0),
+            "name" | "type" | "data" => return Err(de::Error::custom("duplicate file member")),
+            other => {
+                return Err(de::Error::custom(format_args!(
+                    "unknown file member {other:?} (expected name, type, data)"
+                )))
+            }
+        }
+    }
+    let file = FileValue {
+        name: name.ok_or_else(|| de::Error::missing_field("name"))?,
+        media_type: media_type.ok_or_else(|| de::Error::missing_field("type"))?,
+        data: data.ok_or_else(|| de::Error::missing_field("data"))?,
+    };
+    check_file(&file).map_err(limit_error)?;
+    Ok(file)
+}
+
+struct FileVisitor;
+
+impl<'de> Visitor<'de> for FileVisitor {
+    type Value = FileValue;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a file object {name, type, data}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FileValue, A::Error> {
+        file_from_map(map)
+    }
+}
+
+impl<'de> Deserialize<'de> for FileValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(FileVisitor)
+    }
+}
+
+/// One element of an array value: text or file, never mixed.
+enum Item {
+    Text(String),
+    File(FileValue),
+}
+
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Item;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a text value or a file object")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Item, E> {
+                Ok(Item::Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Item, E> {
+                Ok(Item::Text(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Item, A::Error> {
+                file_from_map(map).map(Item::File)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FieldValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a text value, an array of texts or files, or a file object")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FieldValue, E> {
+                Ok(FieldValue::Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<FieldValue, E> {
+                Ok(FieldValue::Text(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FieldValue, A::Error> {
+                file_from_map(map).map(FieldValue::File)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FieldValue, A::Error> {
+                let (mut texts, mut files) = (Vec::new(), Vec::new());
+                while let Some(item) = seq.next_element::<Item>()? {
+                    if texts.len() + files.len() >= MAX_VALUES {
+                        return Err(limit_error(Error::LimitExceeded {
+                            limit: Limit::ValueCount,
+                            actual: MAX_VALUES + 1,
+                            max: MAX_VALUES,
+                        }));
+                    }
+                    match item {
+                        Item::Text(t) => texts.push(t),
+                        Item::File(f) => files.push(f),
+                    }
+                }
+                match (texts.is_empty(), files.is_empty()) {
+                    (_, true) => Ok(FieldValue::List(texts)),
+                    (true, false) => Ok(FieldValue::Files(files)),
+                    (false, false) => Err(de::Error::custom("an array value mixes text and files")),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Fields;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of form fields")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut fields = Fields::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    // Check the count before reading a value: bounds the work on hostile input.
+                    Error::check_limit(Limit::FieldCount, fields.len() + 1, MAX_FIELDS)
+                        .map_err(limit_error)?;
+                    let value = map.next_value::<FieldValue>()?;
+                    fields.push(name, value).map_err(limit_error)?;
+                }
+                Ok(fields)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Fields {
+        let mut f = Fields::new();
+        f.push("product", FieldValue::text("Fountain pen"))
+            .expect("valid");
+        f.push(
+            "colors",
+            FieldValue::List(vec!["red".into(), "blue".into()]),
+        )
+        .expect("valid");
+        f.push(
+            "po",
+            FieldValue::File(FileValue {
+                name: "po.pdf".into(),
+                media_type: "application/pdf".into(),
+                data: b"%PDF-1.7".to_vec(),
+            }),
+        )
+        .expect("valid");
+        f
+    }
+
+    #[test]
+    fn document_round_trips_in_form_order() {
+        let doc = sample().to_document().expect("serializes");
+        assert_eq!(
+            std::str::from_utf8(&doc).expect("utf8"),
+            r#"{"fields":{"product":"Fountain pen","colors":["red","blue"],"po":{"name":"po.pdf","type":"application/pdf","data":"JVBERi0xLjc"}}}"#
+        );
+        assert_eq!(Fields::from_document(&doc), Ok(sample()));
+    }
+
+    #[test]
+    fn duplicate_names_are_rejected() {
+        let err = Fields::from_document(br#"{"fields":{"a":"1","a":"2"}}"#);
+        assert_eq!(err.map_err(|e| e.code()), Err("plaintext_invalid"));
+    }
+
+    #[test]
+    fn unknown_members_and_wrong_types_are_rejected() {
+        for doc in [
+            &br#"{"fields":{},"x":1}"#[..],
+            br#"{"fields":{"a":1}}"#,
+            br#"{"fields":{"a":null}}"#,
+            br#"{"fields":{"a":["x",{"name":"n","type":"t","data":""}]}}"#,
+            br#"{"fields":{"a":{"name":"n","type":"t"}}}"#,
+            br#"{"fields":{"a":{"name":"n","type":"t","data":"A"}}}"#,
+            br#"{"fields":[]}"#,
+            b"[]",
+        ] {
+            assert_eq!(
+                Fields::from_document(doc).map_err(|e| e.code()),
+                Err("plaintext_invalid"),
+                "{}",
+                String::from_utf8_lossy(doc)
+            );
+        }
+    }
+
+    #[test]
+    fn limits_keep_their_structure_through_parsing() {
+        let long = "x".repeat(MAX_TEXT_BYTES + 1);
+        let doc = format!(r#"{{"fields":{{"a":"{long}"}}}}"#);
+        assert_eq!(
+            Fields::from_document(doc.as_bytes()),
+            Err(Error::LimitExceeded {
+                limit: Limit::FieldValueLength,
+                actual: MAX_TEXT_BYTES + 1,
+                max: MAX_TEXT_BYTES
+            })
+        );
+        let many: Vec<String> = (0..=MAX_FIELDS).map(|i| format!(r#""f{i}":"v""#)).collect();
+        let doc = format!(r#"{{"fields":{{{}}}}}"#, many.join(","));
+        assert!(matches!(
+            Fields::from_document(doc.as_bytes()),
+            Err(Error::LimitExceeded {
+                limit: Limit::FieldCount,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn debug_shows_no_values() {
+        let shown = format!("{:?}", sample());
+        assert!(!shown.contains("Fountain"));
+        assert!(!shown.contains("po.pdf"));
+        assert!(shown.contains("product"));
+    }
+}

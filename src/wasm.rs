@@ -1,0 +1,85 @@
+//! JavaScript bindings (wasm32 only): type and error conversion around the
+//! core, nothing else.
+//!
+//! What JavaScript sees (the npm package's `js/` layer wraps it with
+//! `init()`, Promises and the form binding; `js/index.d.ts` types it):
+//!
+//! | export | core |
+//! |---|---|
+//! | `new Sealer(key, { expectedKeyId })`, `.keyId`, `.fingerprint` | [`PublicKey::parse`], [`crate::KeyId`] |
+//! | `sealer.seal(fields, { formId })` → `{ envelope, json, submissionId }` | [`Sealer::seal_at`] |
+//! | `new Opener()`, `.addKey(key, passphrase?)`, `.open(json)`, `.clear()`, `.keyIds` | [`PrivateKey::parse`], [`Keyring`], [`Opener`] |
+//! | `selfTest()` | [`crate::selftest::run`] |
+//! | `errorCodes()` | [`Error::CODES`] |
+//! | `checkFilesSize(bytes)` | the plaintext limit, before files are read |
+//!
+//! Every failure reaches JavaScript as an `Error` named `OrderSealError`
+//! whose `code` is [`Error::code`] (see [`error`]).
+//!
+//! **Fail closed**: the self-test runs once, before the first `Sealer` or
+//! `Opener` is built; if it failed, every constructor and method refuses
+//! with `unavailable`.
+//!
+//! [`PublicKey::parse`]: crate::PublicKey::parse
+//! [`PrivateKey::parse`]: crate::PrivateKey::parse
+//! [`Keyring`]: crate::Keyring
+//! [`Opener`]: crate::Opener
+//! [`Sealer::seal_at`]: crate::Sealer::seal_at
+
+use std::cell::OnceCell;
+
+use wasm_bindgen::prelude::*;
+
+use crate::limits::MAX_PLAINTEXT_BYTES;
+use crate::{Error, Limit};
+
+mod convert;
+pub mod error;
+mod opener;
+mod sealer;
+
+pub use opener::JsOpener;
+pub use sealer::JsSealer;
+
+thread_local! {
+    /// The self-test's result, computed once per module instance.
+    static READY: OnceCell<Result<(), Error>> = const { OnceCell::new() };
+}
+
+/// Runs the self-test on first use and returns its (cached) result.
+pub(crate) fn ready() -> Result<(), Error> {
+    READY.with(|cell| cell.get_or_init(crate::selftest::run).clone())
+}
+
+/// The crate version, for diagnostics.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// Runs the built-in self-test (once; later calls return the same result).
+/// Throws an `unavailable` error if it failed: nothing can be sealed then.
+#[wasm_bindgen(js_name = selfTest)]
+pub fn self_test() -> Result<(), JsValue> {
+    ready().map_err(error::to_js)
+}
+
+/// Every error code, as in `docs/FORMAT.md` §8.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Vec<String> {
+    Error::CODES.iter().map(|&c| c.to_owned()).collect()
+}
+
+/// Refuses files whose sizes add up to more than the plaintext limit, before
+/// JavaScript reads them into memory only for the core to refuse them.
+/// Throws `limit_exceeded`.
+#[wasm_bindgen(js_name = checkFilesSize)]
+pub fn check_files_size(total_bytes: f64) -> Result<(), JsValue> {
+    // `as` saturates: a size beyond usize is over the limit anyway.
+    Error::check_limit(
+        Limit::PlaintextSize,
+        total_bytes as usize,
+        MAX_PLAINTEXT_BYTES,
+    )
+    .map_err(error::to_js)
+}

@@ -1,0 +1,228 @@
+//! Conversions between JavaScript values and core types.
+//!
+//! JavaScript values arrive untyped; each function here maps the JS types a
+//! caller may pass onto the core's constructors, and refuses the rest with
+//! the error the core would give for the same mistake in JSON. Validation
+//! (names, sizes, key checks) is the core's: [`Fields::push`],
+//! [`crate::PublicKey::parse`], [`crate::PrivateKey::parse`].
+
+use js_sys::{Array, ArrayBuffer, Map, Object, Uint8Array, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use zeroize::Zeroizing;
+
+use crate::error::KeyEncoding;
+use crate::{b64, Error, FieldValue, Fields, FileValue};
+
+/// The bytes of a `Uint8Array` or `ArrayBuffer`, if `value` is one.
+fn bytes(value: &JsValue) -> Option<Vec<u8>> {
+    if let Some(array) = value.dyn_ref::<Uint8Array>() {
+        Some(array.to_vec())
+    } else {
+        value
+            .dyn_ref::<ArrayBuffer>()
+            .map(|buffer| Uint8Array::new(buffer).to_vec())
+    }
+}
+
+/// Whether `value` is an object that is neither an array nor a function.
+fn is_plain_object(value: &JsValue) -> bool {
+    value.is_object() && !Array::is_array(value) && !value.is_function()
+}
+
+/// Key material as the core's parsers take it: text (PEM, JWK, hex,
+/// base64url) as UTF-8, bytes (DER, raw SEC1) as they are, and a JWK object
+/// as its JSON text (`JSON.stringify`).
+///
+/// Zeroized on drop: it may be a private key.
+pub fn key_bytes(value: &JsValue) -> Result<Zeroizing<Vec<u8>>, Error> {
+    if let Some(text) = value.as_string() {
+        return Ok(Zeroizing::new(Zeroizing::new(text).as_bytes().to_vec()));
+    }
+    if let Some(bytes) = bytes(value) {
+        return Ok(Zeroizing::new(bytes));
+    }
+    if is_plain_object(value) {
+        if let Some(text) = JSON::stringify(value).ok().and_then(|s| s.as_string()) {
+            return Ok(Zeroizing::new(Zeroizing::new(text).as_bytes().to_vec()));
+        }
+    }
+    Err(Error::KeyMalformed(
+        KeyEncoding::Jwk,
+        "a key must be a JWK object, text (PEM, JWK, hex or base64url) or bytes".into(),
+    ))
+}
+
+/// An optional string member `key` of an options object (`undefined` or
+/// `null` options, or member, give `None`).
+pub fn option_string(options: &JsValue, key: &str) -> Result<Option<String>, String> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    if !is_plain_object(options) {
+        return Err("options must be an object".into());
+    }
+    let value = js_sys::Reflect::get(options, &JsValue::from_str(key))
+        .map_err(|_| format!("options.{key} cannot be read"))?;
+    if value.is_undefined() || value.is_null() {
+        Ok(None)
+    } else {
+        value
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| format!("options.{key} must be a string"))
+    }
+}
+
+/// An envelope as text: a string, or its UTF-8 bytes.
+pub fn envelope_bytes(value: &JsValue) -> Result<Vec<u8>, Error> {
+    if let Some(text) = value.as_string() {
+        Ok(text.into_bytes())
+    } else {
+        bytes(value).ok_or_else(|| {
+            Error::MalformedEnvelope("an envelope must be JSON text or its bytes".into())
+        })
+    }
+}
+
+/// Form fields from a plain object or a `Map` of name → value, in the
+/// object's property order (a `Map`'s insertion order). A value is
+///
+/// - a string: one text value;
+/// - an array of strings: repeated values (multi-select, checkbox group);
+/// - a file object `{ name, type, data }`, `data` a `Uint8Array`, an
+///   `ArrayBuffer` or base64url text;
+/// - an array of file objects.
+pub fn fields_from_js(value: &JsValue) -> Result<Fields, Error> {
+    let entries: Array = if let Some(map) = value.dyn_ref::<Map>() {
+        Array::from(&map.entries().into())
+    } else if is_plain_object(value) {
+        Object::entries(value.unchecked_ref::<Object>())
+    } else {
+        return Err(Error::BadPlaintext(
+            "the fields must be an object (or a Map) of field names to values".into(),
+        ));
+    };
+    let mut fields = Fields::new();
+    for entry in entries.iter() {
+        let entry: Array = entry.unchecked_into();
+        let name = entry
+            .get(0)
+            .as_string()
+            .ok_or_else(|| Error::BadPlaintext("a field name must be a string".into()))?;
+        let value = value_from_js(&name, &entry.get(1))?;
+        fields.push(name, value)?;
+    }
+    Ok(fields)
+}
+
+fn value_from_js(name: &str, value: &JsValue) -> Result<FieldValue, Error> {
+    if let Some(text) = value.as_string() {
+        return Ok(FieldValue::Text(text));
+    }
+    if let Some(array) = value.dyn_ref::<Array>() {
+        let (mut texts, mut files) = (Vec::new(), Vec::new());
+        for item in array.iter() {
+            match item.as_string() {
+                Some(text) => texts.push(text),
+                None => files.push(file_from_js(name, &item)?),
+            }
+        }
+        return match (texts.is_empty(), files.is_empty()) {
+            (_, true) => Ok(FieldValue::List(texts)),
+            (true, false) => Ok(FieldValue::Files(files)),
+            (false, false) => Err(Error::BadPlaintext(format!(
+                "field {name:?}: an array value mixes text and files"
+            ))),
+        };
+    }
+    if is_plain_object(value) {
+        return file_from_js(name, value).map(FieldValue::File);
+    }
+    Err(Error::BadPlaintext(format!(
+        "field {name:?}: a value must be text, an array of texts or files, or a file object"
+    )))
+}
+
+fn file_from_js(field: &str, value: &JsValue) -> Result<FileValue, Error> {
+    let bad = |why: &str| Error::BadPlaintext(format!("field {field:?}: {why}"));
+    if !is_plain_object(value) {
+        return Err(bad(
+            "an array value holds text or file objects {name, type, data}",
+        ));
+    }
+    let (mut name, mut media_type, mut data) = (None, None, None);
+    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+        let member = js_sys::Reflect::get(value, &key).map_err(|_| bad("unreadable file"))?;
+        match key.as_string().as_deref() {
+            Some("name") => name = member.as_string(),
+            Some("type") => media_type = member.as_string(),
+            Some("data") => {
+                data = match member.as_string() {
+                    Some(text) => Some(b64::decode(&text).ok_or_else(|| {
+                        bad("file data text must be canonical unpadded base64url")
+                    })?),
+                    None => bytes(&member),
+                }
+            }
+            _ => return Err(bad("a file object has only the members name, type, data")),
+        }
+    }
+    Ok(FileValue {
+        name: name.ok_or_else(|| bad("a file needs a name (text)"))?,
+        media_type: media_type.ok_or_else(|| bad("a file needs a type (text, may be empty)"))?,
+        data: data
+            .ok_or_else(|| bad("a file needs data (Uint8Array, ArrayBuffer or base64url)"))?,
+    })
+}
+
+/// Fields as a plain object in form order: text as strings, lists as
+/// arrays, files as `{ name, type, data: Uint8Array }`.
+///
+/// Built with `Object.fromEntries`, which defines properties: a field named
+/// `__proto__` stays a field.
+pub fn fields_to_js(fields: &Fields) -> JsValue {
+    let entries = Array::new();
+    for (name, value) in fields.iter() {
+        let value: JsValue = match value {
+            FieldValue::Text(text) => JsValue::from_str(text),
+            FieldValue::List(texts) => texts
+                .iter()
+                .map(|t| JsValue::from_str(t))
+                .collect::<Array>()
+                .into(),
+            FieldValue::File(file) => file_to_js(file),
+            FieldValue::Files(files) => files.iter().map(file_to_js).collect::<Array>().into(),
+        };
+        entries.push(&Array::of2(&JsValue::from_str(name), &value));
+    }
+    from_entries(&entries)
+}
+
+fn file_to_js(file: &FileValue) -> JsValue {
+    let entries = Array::new();
+    entries.push(&Array::of2(&"name".into(), &JsValue::from_str(&file.name)));
+    entries.push(&Array::of2(
+        &"type".into(),
+        &JsValue::from_str(&file.media_type),
+    ));
+    entries.push(&Array::of2(
+        &"data".into(),
+        &Uint8Array::new_from_slice(&file.data).into(),
+    ));
+    from_entries(&entries)
+}
+
+/// An object from `(name, value)` pairs, defined in order.
+pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let entries = Array::new();
+    for (key, value) in pairs {
+        entries.push(&Array::of2(&JsValue::from_str(key), value));
+    }
+    from_entries(&entries)
+}
+
+fn from_entries(entries: &Array) -> JsValue {
+    Object::from_entries(entries)
+        .expect("Object.fromEntries accepts an array of [key, value] arrays")
+        .into()
+}

@@ -1,0 +1,103 @@
+//! RFC 9180 Appendix A.3 (DHKEM(P-256, HKDF-SHA256), HKDF-SHA256,
+//! AES-128-GCM, base mode), read verbatim from `tests/vectors/`, through the
+//! same `OpenBase` call that opens every envelope.
+
+use orderseal::envelope::open_base;
+use orderseal::{PrivateKey, Suite};
+
+const VECTORS: &str = include_str!("vectors/rfc9180-A3-p256-sha256-aes128gcm-base.txt");
+
+/// The values of the "Base Setup Information" block and of the first
+/// encryption, with wrapped hex lines joined.
+fn fields() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in VECTORS.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with("~~~") {
+            continue;
+        }
+        match line.split_once(':') {
+            Some((k, v)) => out.push((k.trim().to_owned(), v.trim().to_owned())),
+            None => {
+                let last = out.last_mut().expect("a continuation line follows a field");
+                last.1.push_str(line);
+            }
+        }
+    }
+    out
+}
+
+fn first(name: &str) -> Vec<u8> {
+    let v = fields()
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .expect("the vector file has this field")
+        .1;
+    hex(&v)
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+#[test]
+fn vector_file_is_the_p256_sha256_aes128gcm_base_suite() {
+    let value = |name: &str| fields().into_iter().find(|(k, _)| k == name).map(|f| f.1);
+    assert_eq!(value("mode").as_deref(), Some("0"));
+    assert_eq!(value("kem_id").as_deref(), Some("16"));
+    assert_eq!(value("kdf_id").as_deref(), Some("1"));
+    assert_eq!(value("aead_id").as_deref(), Some("1"));
+    assert_eq!(Suite::P256Sha256Aes128Gcm.ids(), (16, 1, 1));
+}
+
+#[test]
+fn rfc_recipient_key_derives_the_rfc_public_key() {
+    let sk = PrivateKey::from_scalar(&first("skRm")).expect("valid scalar");
+    assert_eq!(
+        &sk.public_key().to_sec1_uncompressed()[..],
+        &first("pkRm")[..]
+    );
+}
+
+#[test]
+fn open_base_reproduces_sequence_zero() {
+    let sk: [u8; 32] = first("skRm").try_into().expect("32 bytes");
+    let pt = open_base(
+        Suite::P256Sha256Aes128Gcm,
+        &sk,
+        &first("enc"),
+        &first("info"),
+        &first("aad"),
+        &first("ct"),
+    )
+    .expect("the RFC vector opens");
+    assert_eq!(&pt[..], &first("pt")[..]);
+}
+
+#[test]
+fn open_base_rejects_the_vector_with_any_input_changed() {
+    let sk: [u8; 32] = first("skRm").try_into().expect("32 bytes");
+    let (enc, info, aad, ct) = (first("enc"), first("info"), first("aad"), first("ct"));
+    let flip = |v: &[u8], i: usize| {
+        let mut v = v.to_vec();
+        v[i] ^= 1;
+        v
+    };
+    let open = |enc: &[u8], info: &[u8], aad: &[u8], ct: &[u8]| {
+        open_base(Suite::P256Sha256Aes128Gcm, &sk, enc, info, aad, ct).map(|_| ())
+    };
+    let failed = Err(orderseal::Error::OpenFailed);
+    assert_eq!(open(&flip(&enc, 40), &info, &aad, &ct), failed);
+    assert_eq!(open(&enc, &flip(&info, 0), &aad, &ct), failed);
+    assert_eq!(open(&enc, &info, &flip(&aad, 3), &ct), failed);
+    assert_eq!(open(&enc, &info, &aad, &flip(&ct, ct.len() - 1)), failed);
+    assert_eq!(open(&enc, &info, &aad, &ct[..ct.len() - 1]), failed);
+    // The same ciphertext under the other AEAD of the same KEM/KDF.
+    assert_eq!(
+        open_base(Suite::P256Sha256Aes256Gcm, &sk, &enc, &info, &aad, &ct).map(|_| ()),
+        failed
+    );
+}
