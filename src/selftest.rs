@@ -117,6 +117,14 @@ mod tests {
     }
 
     #[test]
+    fn test_scalar_is_the_key_of_tests_vectors_key_json() {
+        let key_json: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/vectors/key.json")).expect("JSON");
+        let key = PrivateKey::from_scalar(&TEST_SCALAR).expect("valid scalar");
+        assert_eq!(key_json["kid"].as_str(), Some(key.key_id().as_str()));
+    }
+
+    #[test]
     fn known_answer_is_sealed_to_the_published_test_key() {
         let key = PrivateKey::from_scalar(&TEST_SCALAR).expect("valid scalar");
         let envelope = Envelope::parse(KAT_ENVELOPE.as_bytes()).expect("parses");

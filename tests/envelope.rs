@@ -1,5 +1,8 @@
 //! Sealing and opening envelopes: round trips, tamper detection, limits.
 
+// Native only: reads files, runs commands or uses the system clock.
+#![cfg(not(target_arch = "wasm32"))]
+
 use orderseal::envelope::{Envelope, MAX_TS};
 use orderseal::limits::{MAX_PLAINTEXT_BYTES, MAX_TEXT_BYTES};
 use orderseal::{

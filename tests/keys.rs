@@ -2,6 +2,9 @@
 //! `tests/keys/`, and the `openssl` command at test time), and every
 //! rejection with its error code.
 
+// Native only: reads files, runs commands or uses the system clock.
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

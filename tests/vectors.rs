@@ -5,6 +5,9 @@
 //! `cargo test --test vectors -- --ignored regenerate` rewrites the files
 //! (fresh randomness; commit the result only when the format changes).
 
+// Native only: reads files, runs commands or uses the system clock.
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use super::convert::{self, object, option_string};
 use super::error::to_js;
 use crate::error::KeyEncoding;
-use crate::{Error, KeyId, PublicKey, Sealer};
+use crate::{Error, PublicKey, Sealer};
 
 /// Seals order forms to the company's public key. Build it once per key.
 #[wasm_bindgen(js_name = Sealer)]
@@ -27,7 +27,7 @@ impl JsSealer {
         let expected = option_string(options, "expectedKeyId")
             .map_err(|why| to_js(Error::KeyMalformed(KeyEncoding::Raw, why)))?;
         if let Some(expected) = expected {
-            pin(&key, &expected).map_err(to_js)?;
+            key.expect_key_id(&expected).map_err(to_js)?;
         }
         Ok(JsSealer {
             inner: Sealer::new(&key),
@@ -66,19 +66,5 @@ impl JsSealer {
             ("json", JsValue::from_str(&json)),
             ("submissionId", JsValue::from_str(&envelope.submission_id())),
         ]))
-    }
-}
-
-/// Refuses `key` unless its id is `expected`.
-// TODO(core): this belongs in the core, e.g. `PublicKey::expect_key_id`.
-fn pin(key: &PublicKey, expected: &str) -> Result<(), Error> {
-    let expected = KeyId::parse(expected)?;
-    if key.key_id() == &expected {
-        Ok(())
-    } else {
-        Err(Error::KeyIdMismatch {
-            expected: expected.to_string(),
-            actual: key.key_id().to_string(),
-        })
     }
 }

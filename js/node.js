@@ -1,0 +1,19 @@
+// orderseal for Node.js (>= 20): the wasm-bindgen `nodejs` build, loaded
+// synchronously when this module is imported, self-test included. init()
+// is there for symmetry with the browser entry: it resolves at once, or
+// rejects with the `unavailable` error every call would throw.
+//
+//   import { Sealer } from 'orderseal';
+//   const sealer = new Sealer(readFileSync('company.pub.pem', 'utf8'));
+//   const { json } = await sealer.seal({ product: 'Pen' }, { formId: 'order' });
+
+import { createRequire } from 'node:module';
+import { createApi } from './api.js';
+
+const require = createRequire(import.meta.url);
+const api = createApi(() => require('./node/orderseal.js'));
+api.initSync();
+
+export const { init, Sealer, Opener, version } = api;
+export default init;
+export { CODES, ATTACH_CODES, ERROR_NAME, isOrderSealError } from './errors.js';

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// Sizes of the npm package as built by `npm run build`, raw and gzip -9,
+// against a budget: exits 1 if anything is over.
+//
+//   node scripts/size.mjs [pkg-dir]            a table on stdout
+//   node scripts/size.mjs --markdown [pkg-dir] the same as a Markdown table
+//                                              (for js/README.md)
+//
+// What a browser downloads for a form page is the `web` build's .wasm and
+// glue plus the JavaScript layer (index.js, api.js, attach.js, errors.js);
+// that total is the number that matters. Budgets are gzip -9 bytes and can
+// be overridden for a trial: SIZE_BUDGET_WASM=200000 node scripts/size.mjs
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync, constants } from 'node:zlib';
+
+// gzip -9 budgets, in bytes. Measured on 2026-11-25 (js/README.md): wasm
+// 156 718, glue 5 791, layer 10 7xx. Set about 8% above, so that growth is
+// a decision, not an accident.
+const BUDGETS = {
+  wasm: Number(process.env.SIZE_BUDGET_WASM ?? 170_000),
+  glue: Number(process.env.SIZE_BUDGET_GLUE ?? 6_500),
+  layer: Number(process.env.SIZE_BUDGET_LAYER ?? 12_000),
+  total: Number(process.env.SIZE_BUDGET_TOTAL ?? 190_000),
+};
+
+const args = process.argv.slice(2);
+const markdown = args.includes('--markdown');
+const dir = resolve(args.find((a) => !a.startsWith('--')) ?? 'pkg');
+
+const LAYER = ['index.js', 'api.js', 'attach.js', 'errors.js'];
+
+// `gzip -9` itself when installed (its output is what the numbers mean),
+// else zlib at level 9 (a few hundred bytes apart on the .wasm).
+const haveGzip = spawnSync('gzip', ['--version']).status === 0;
+function gzip9(bytes) {
+  if (haveGzip) {
+    const out = spawnSync('gzip', ['-9', '-n', '-c'], { input: bytes, maxBuffer: 1 << 30 });
+    if (out.status === 0) return out.stdout.length;
+  }
+  return gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).length;
+}
+
+function measure(files) {
+  const missing = files.filter((f) => !existsSync(join(dir, f)));
+  if (missing.length) {
+    console.error(`size: missing ${missing.map((f) => join(dir, f)).join(', ')}; run: npm run build`);
+    process.exit(1);
+  }
+  // gzip -9 of each file on its own (as a server sends them), summed.
+  let raw = 0;
+  let gzip = 0;
+  for (const f of files) {
+    const bytes = readFileSync(join(dir, f));
+    raw += bytes.length;
+    gzip += gzip9(bytes);
+  }
+  return { raw, gzip };
+}
+
+const rows = [
+  { what: 'web: orderseal_bg.wasm', files: ['web/orderseal_bg.wasm'], budget: BUDGETS.wasm },
+  { what: 'web: orderseal.js (wasm-bindgen glue)', files: ['web/orderseal.js'], budget: BUDGETS.glue },
+  { what: 'JS layer: ' + LAYER.join(', '), files: LAYER, budget: BUDGETS.layer },
+  {
+    what: 'browser total (all of the above)',
+    files: ['web/orderseal_bg.wasm', 'web/orderseal.js', ...LAYER],
+    budget: BUDGETS.total,
+  },
+  { what: 'node: orderseal_bg.wasm', files: ['node/orderseal_bg.wasm'] },
+  { what: 'node: orderseal.js (glue)', files: ['node/orderseal.js'] },
+  { what: 'bundler: orderseal_bg.wasm', files: ['bundler/orderseal_bg.wasm'] },
+].map((row) => ({ ...row, ...measure(row.files) }));
+
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const over = rows.filter((r) => r.budget !== undefined && r.gzip > r.budget);
+
+if (markdown) {
+  console.log('| file | raw | gzip -9 | budget (gzip) |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const r of rows) {
+    const budget = r.budget === undefined ? '' : kib(r.budget);
+    console.log(`| ${r.what} | ${kib(r.raw)} | ${kib(r.gzip)} | ${budget} |`);
+  }
+} else {
+  const width = Math.max(...rows.map((r) => r.what.length));
+  for (const r of rows) {
+    const budget = r.budget === undefined ? '' : `  budget ${r.budget} ${r.gzip > r.budget ? 'OVER' : 'ok'}`;
+    console.log(
+      `${r.what.padEnd(width)}  ${String(r.raw).padStart(8)} B raw  ${String(r.gzip).padStart(8)} B gzip -9${budget}`,
+    );
+  }
+}
+
+console.error(`size: gzip -9 by ${haveGzip ? 'the gzip command' : "Node's zlib"}, each file on its own`);
+
+if (over.length) {
+  for (const r of over) {
+    console.error(`size: ${r.what} is ${r.gzip} B gzipped, over its budget of ${r.budget} B`);
+  }
+  process.exit(1);
+}

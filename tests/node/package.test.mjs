@@ -1,0 +1,202 @@
+// The npm package as Node users get it (pkg/, from `npm run build`):
+// seal with the package, open natively with the Rust core, and the reverse
+// with the committed vectors; errors, pinning, limits, fail-closed loading.
+//
+//   npm run build && node --test tests/node/
+//
+// The native half runs `cargo test --test wasm -- --ignored` on the
+// envelopes this test wrote (tests/wasm.rs, module `native`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const pkg = join(root, 'pkg');
+const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+
+// The package's own entry for Node, as its exports map says.
+const nodeEntry = manifest.exports['.'].node;
+const orderseal = await import(join(pkg, typeof nodeEntry === 'string' ? nodeEntry : nodeEntry.default));
+const { Sealer, Opener, CODES, ATTACH_CODES, isOrderSealError, init, version } = orderseal;
+const { createApi } = await import(join(pkg, 'api.js'));
+const glue = createRequire(import.meta.url)(join(pkg, 'node', 'orderseal.js'));
+
+const vectors = join(root, 'tests', 'vectors');
+const key = JSON.parse(readFileSync(join(vectors, 'key.json'), 'utf8'));
+const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
+
+test('the package entry for Node is node.js and is typed', () => {
+  assert.equal(typeof nodeEntry === 'string' ? nodeEntry : nodeEntry.default, './node.js');
+  assert.equal(nodeEntry.types, './node.d.ts');
+  assert.equal(manifest.exports['.'].default.default, './index.js');
+});
+
+test('init() resolves and the module is the crate version', async () => {
+  await init();
+  const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
+  assert.equal(version(), /^version = "([^"]+)"/m.exec(cargo)[1]);
+});
+
+test('CODES, errorCodes() and the TypeScript unions are the same lists', () => {
+  assert.deepEqual([...CODES], glue.errorCodes());
+  const types = readFileSync(join(pkg, 'types.d.ts'), 'utf8').replace(/\/\*[^]*?\*\//g, '');
+  const union = (name) =>
+    [...new RegExp(`export type ${name} =([^;]+);`).exec(types)[1].matchAll(/'([a-z_]+)'/g)].map(
+      (m) => m[1],
+    );
+  assert.deepEqual(union('CoreErrorCode'), [...CODES]);
+  assert.deepEqual(union('AttachErrorCode'), [...ATTACH_CODES]);
+});
+
+test('sealed in Node, opened natively by the Rust core', async () => {
+  const sealer = new Sealer(key.public_jwk, { expectedKeyId: key.kid });
+  assert.equal(sealer.keyId, key.kid);
+  assert.equal(sealer.fingerprint, key.fingerprint);
+  const pdf = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0, 255]);
+  const cases = [
+    {
+      fields: { product: 'Engraved pen', quantity: '12', note: 'Zoë 王 🖋\n"quoted"' },
+      plaintext: { product: 'Engraved pen', quantity: '12', note: 'Zoë 王 🖋\n"quoted"' },
+    },
+    {
+      fields: new Map([
+        ['colors', ['red', 'blue']],
+        ['none', []],
+        ['po', new File([pdf], 'po.pdf', { type: 'application/pdf' })],
+        ['photos', [new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' })]],
+        ['raw', { name: 'r.bin', type: '', data: pdf }],
+      ]),
+      plaintext: {
+        colors: ['red', 'blue'],
+        none: [],
+        po: { name: 'po.pdf', type: 'application/pdf', data: b64url(pdf) },
+        photos: [{ name: '', type: 'image/png', data: b64url([1, 2, 3]) }],
+        raw: { name: 'r.bin', type: '', data: b64url(pdf) },
+      },
+    },
+    { fields: {}, plaintext: {} },
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'orderseal-node-sealed-'));
+  try {
+    for (const [i, c] of cases.entries()) {
+      const sealed = await sealer.seal(c.fields, { formId: 'order' });
+      assert.equal(sealed.envelope.kid, key.kid);
+      assert.equal(sealed.submissionId, sealed.envelope.sid);
+      assert.deepEqual(JSON.parse(sealed.json), sealed.envelope);
+      writeFileSync(
+        join(dir, `case-${i}.json`),
+        JSON.stringify({ envelope: sealed.json, plaintext: { fields: c.plaintext } }),
+      );
+    }
+    const run = spawnSync(
+      'cargo',
+      [
+        'test', '--quiet', '--test', 'wasm', '--',
+        '--ignored', '--exact', '--nocapture',
+        'native::envelopes_sealed_by_the_npm_package_open_natively',
+      ],
+      { cwd: root, env: { ...process.env, ORDERSEAL_NODE_SEALED: dir }, encoding: 'utf8', timeout: 600_000 },
+    );
+    assert.equal(run.status, 0, `cargo test failed:\n${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /1 passed/);
+    assert.match(run.stdout, new RegExp(`opened ${cases.length} envelopes`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every committed vector (sealed natively) opens or fails as expected in Node', () => {
+  const opener = new Opener();
+  assert.equal(opener.addKey(key.private_pkcs8_pem), key.kid);
+  const files = readdirSync(vectors).filter((f) => /^envelope-.*\.json$/.test(f));
+  assert.ok(files.length >= 10);
+  for (const file of files) {
+    const c = JSON.parse(readFileSync(join(vectors, file), 'utf8'));
+    if (c.expect === 'ok') {
+      const opened = opener.open(c.envelope);
+      const fields = Object.fromEntries(
+        Object.entries(opened.fields).map(([k, v]) => [k, toPlain(v)]),
+      );
+      assert.deepEqual({ fields }, c.plaintext, file);
+    } else {
+      assert.throws(() => opener.open(c.envelope), { name: 'OrderSealError', code: c.expect }, file);
+    }
+  }
+  opener.clear();
+  assert.deepEqual(opener.keyIds, []);
+});
+
+// Opened values back to the plaintext document's JSON (file data as base64url).
+function toPlain(v) {
+  if (Array.isArray(v)) return v.map(toPlain);
+  if (v && typeof v === 'object') {
+    assert.ok(v.data instanceof Uint8Array, 'file data is a Uint8Array');
+    return { name: v.name, type: v.type, data: b64url(v.data) };
+  }
+  return v;
+}
+
+test('errors are OrderSealErrors with codes, and seal() rejects rather than throws', async () => {
+  const sealer = new Sealer(key.public_spki_pem);
+  const p = sealer.seal({ qty: 12 }, { formId: 'order' });
+  assert.ok(p instanceof Promise);
+  await assert.rejects(p, (e) => isOrderSealError(e, 'plaintext_invalid') && e instanceof Error);
+  await assert.rejects(sealer.seal({ a: 'x' }, { formId: 'bad id' }), { code: 'plaintext_invalid' });
+  await assert.rejects(sealer.seal({ a: 'x'.repeat(65537) }, { formId: 'order' }), {
+    code: 'limit_exceeded',
+    limit: 'field value length',
+    max: 65536,
+  });
+  assert.throws(() => new Sealer(key.public_jwk, { expectedKeyId: '0000000000000000' }), {
+    code: 'kid_mismatch',
+  });
+  assert.throws(() => new Sealer('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n'), {
+    code: 'key_malformed',
+  });
+  assert.throws(() => new Sealer(readFileSync(join(root, 'tests/keys/p384.pub.pem'), 'utf8')), {
+    code: 'key_wrong_curve',
+  });
+});
+
+test('files over the plaintext limit are refused before they are read', async () => {
+  const sealer = new Sealer(key.public_sec1_hex);
+  let read = false;
+  const big = new Blob([new Uint8Array(9 * 1024 * 1024)]);
+  big.arrayBuffer = async () => {
+    read = true;
+    return new ArrayBuffer(0);
+  };
+  await assert.rejects(sealer.seal({ po: big }, { formId: 'order' }), {
+    code: 'limit_exceeded',
+    limit: 'plaintext size',
+  });
+  assert.equal(read, false);
+});
+
+test('a module that does not load makes every call refuse with unavailable', async () => {
+  const api = createApi(() => {
+    throw new Error('orderseal_bg.wasm: 404');
+  });
+  assert.throws(() => new api.Sealer(key.public_jwk), { code: 'unavailable' }, 'before init');
+  await assert.rejects(api.init(), { code: 'unavailable', message: /404/ });
+  assert.throws(() => new api.Sealer(key.public_jwk), { code: 'unavailable', message: /404/ });
+  assert.throws(() => new api.Opener(), { code: 'unavailable' });
+  await assert.rejects(api.init(), { code: 'unavailable' }, 'and init() keeps refusing');
+});
+
+test('without crypto.getRandomValues, init() refuses', async () => {
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+  Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+  try {
+    const api = createApi(() => glue);
+    await assert.rejects(api.init(), { code: 'unavailable', message: /getRandomValues/ });
+    assert.throws(() => new api.Sealer(key.public_jwk), { code: 'unavailable' });
+  } finally {
+    Object.defineProperty(globalThis, 'crypto', saved);
+  }
+});
