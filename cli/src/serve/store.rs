@@ -28,7 +28,9 @@ const MAX_BATCH: usize = 512;
 /// Submissions waiting for the writer before senders wait too.
 const QUEUE: usize = 4096;
 /// How often committed pages move from the WAL into the database file.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+/// How often the writer completes a checkpoint so that the WAL restarts.
+const WRITER_CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS orders (
@@ -400,6 +402,7 @@ fn load_active(conn: &Connection) -> Result<ActiveKeys, String> {
 /// The writer: takes what is queued, commits it in one transaction, then
 /// answers. Runs until every sender is gone.
 fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
+    let mut last_checkpoint = std::time::Instant::now();
     while let Some(first) = rx.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -422,6 +425,17 @@ fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
                         .send(Err("the order could not be stored".to_owned()));
                 }
             }
+        }
+        // Under a steady stream the background checkpoints never catch up
+        // with the last frame, so the WAL would never restart and would grow
+        // without bound. Once a second, after answering, the writer finishes
+        // the checkpoint itself: only what the background thread has not
+        // copied yet is left, and the next commit restarts the WAL.
+        if last_checkpoint.elapsed() >= WRITER_CHECKPOINT_EVERY {
+            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                tracing::warn!("checkpoint: {e}");
+            }
+            last_checkpoint = std::time::Instant::now();
         }
     }
 }
