@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Build the release npm package into pkg/ and the native CLI into
+# target/release/orderseal.
+#
+#   pkg/web/      wasm-pack --target web      (ES module, call init() first)
+#   pkg/bundler/  wasm-pack --target bundler  (for webpack, Vite, Rollup...)
+#   pkg/node/     wasm-pack --target nodejs   (CommonJS)
+#   pkg/package.json  written by scripts/pkg-json.mjs
+#   pkg/*         js/* copied over, once js/ exists
+#   target/site/  www/ + pkg/ with Subresource Integrity (scripts/sri.mjs),
+#                 what `orderseal serve` serves by default
+#
+# The wasm is built with the Cargo profile `wasm-release` (Cargo.toml), then
+# optimised by node_modules/.bin/wasm-opt (npm `binaryen`): wasm-pack's own
+# wasm-opt is off because it downloads binaryen, and Debian's is too old.
+#
+# Environment:
+#   WASM_OPT_FLAGS   optimisation flags for wasm-opt (default -Oz)
+#   WASM_OPT=0       skip wasm-opt (for a quick look; not for release)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+# -Oz or -O3: to be decided by measurement (see README "Numbers").
+WASM_OPT_FLAGS="${WASM_OPT_FLAGS:--Oz}"
+# What Rust 1.95's wasm32-unknown-unknown output uses by default. wasm-opt
+# also reads them from the module's `target_features` section; stating them
+# keeps it working if that section is ever missing (it then rejects a module
+# that uses a feature it was not told about).
+WASM_FEATURES=(
+    --enable-bulk-memory
+    --enable-nontrapping-float-to-int
+    --enable-sign-ext
+    --enable-mutable-globals
+    --enable-reference-types
+    --enable-multivalue
+)
+WASM_PROFILE="wasm-release"
+# wasm-bindgen reads the `target_features` section to learn which features the
+# module uses; `strip = true` removes it. wasm-opt strips names and producers
+# afterwards instead (--strip-debug --strip-producers).
+# Cargo.toml does not strip the wasm-release profile: wasm-opt below does.
+WASM_STRIP=(--strip-debug --strip-producers)
+
+if [ "${ORDERSEAL_SETUP_DONE:-0}" != 1 ]; then
+    bash scripts/setup.sh
+fi
+
+# Build into a staging folder and swap it in at the end, so pkg/ is never
+# half-written (the inbox server may be serving it).
+stage="$ROOT/target/pkg-staging"
+rm -rf "$stage"
+mkdir -p "$stage"
+
+# --- wasm: one wasm-pack build per target ---------------------------------
+# --mode no-install: use the wasm-bindgen on PATH (setup.sh put the right
+# one there) and never download anything.
+for target in web bundler nodejs; do
+    dir="$target"
+    [ "$target" = nodejs ] && dir="node"
+    say "build: wasm-pack --target $target -> pkg/$dir"
+    wasm-pack --log-level warn build "$ROOT" \
+        --mode no-install \
+        --profile "$WASM_PROFILE" \
+        --target "$target" \
+        --out-dir "$stage/$dir" \
+        --out-name orderseal
+    # wasm-pack writes a .gitignore of `*` (which would also hide the files
+    # from `npm pack`) and copies of README/LICENSE; the package has one of each.
+    rm -f "$stage/$dir/.gitignore" "$stage/$dir/README.md" "$stage/$dir"/LICENSE*
+done
+
+# --- wasm-opt --------------------------------------------------------------
+wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
+if [ "${WASM_OPT:-1}" != 0 ]; then
+    [ -x "$wasm_opt" ] || die "$wasm_opt is missing; run: bash scripts/setup.sh"
+    read -ra opt_flags <<<"$WASM_OPT_FLAGS"
+    for wasm in "$stage"/*/orderseal_bg.wasm; do
+        before=$(stat -c %s "$wasm")
+        "$wasm_opt" "${opt_flags[@]}" "${WASM_FEATURES[@]}" "${WASM_STRIP[@]}" "$wasm" -o "$wasm.opt"
+        mv "$wasm.opt" "$wasm"
+        say "build: wasm-opt $WASM_OPT_FLAGS ${wasm#"$stage/"}: $before -> $(stat -c %s "$wasm") bytes"
+    done
+else
+    say "build: WASM_OPT=0, skipping wasm-opt"
+fi
+
+# --- JavaScript layer and package.json ------------------------------------
+if [ -d js ]; then
+    say "build: copying js/ into pkg/"
+    cp -R js/. "$stage/"
+fi
+node scripts/pkg-json.mjs "$stage"
+
+rm -rf "$ROOT/pkg"
+mv "$stage" "$ROOT/pkg"
+
+# --- native CLI ------------------------------------------------------------
+say "build: cargo build --release -p orderseal-cli"
+cargo build --release -p orderseal-cli
+
+# === site: SRI-stamped pages for the inbox server (scripts/sri.mjs) ========
+# (Block kept by the inbox-server work.) www/ + pkg/web -> target/site/, with
+# integrity="sha384-..." on the page's module, every module it imports
+# (modulepreload) and the .wasm; `orderseal serve` serves it by default.
+say "build: node scripts/sri.mjs -> target/site"
+node scripts/sri.mjs
+# ===========================================================================
+
+say "build: done"
+for wasm in pkg/*/orderseal_bg.wasm; do
+    say "  $wasm  $(stat -c %s "$wasm") bytes, $(gzip -9c "$wasm" | wc -c) gzipped"
+done
+say "  target/release/orderseal  $(stat -c %s target/release/orderseal) bytes"
