@@ -11,7 +11,8 @@
 # everything; the exit code is non-zero if anything failed.
 #
 # Stages: setup, fmt, clippy, clippy (wasm32), cargo test, wasm (Node),
-# wasm (Chromium), then `npm run build` and the tests of what it built:
+# wasm (Chromium), then `npm run build`, its size budget, and the tests of
+# what it built:
 # tests/node/ (node --test) and tests/browser/ (Playwright), when present.
 # Logs: target/test-logs/<stage>.log
 set -uo pipefail
@@ -123,6 +124,10 @@ specs="$(find tests/browser -type f \( -name '*.spec.*' -o -name '*.test.*' \) 2
 node_tests="$(find tests/node -type f -name '*.test.*' 2>/dev/null | head -n 1)"
 if [ -n "$specs" ] || [ -n "$node_tests" ]; then
     run_stage "build" step bash scripts/build.sh
+fi
+if [ -n "$specs" ] || [ -n "$node_tests" ]; then
+    # The size budget of what a form page downloads (scripts/size.mjs).
+    run_stage "size-budget" check node scripts/size.mjs
 fi
 if [ -n "$node_tests" ]; then
     run_stage "node-test" node env node --test --test-reporter=spec --test-reporter-destination=stdout \

@@ -270,9 +270,11 @@ test.describe('back-office page', () => {
     const scan = await downloadOf(page, '#detail a[download="signature-scan.png"]');
     expect(scan.bytes.equals(Buffer.from(ORDERS[2].fields.attachments[0].data, 'base64url'))).toBe(true);
     await page.keyboard.press('Escape');
-    // The Blob URLs die with the detail view.
-    const revoked = await page.evaluate(() => window.revokedForTest);
-    for (const url of hrefs) expect(revoked).toContain(url);
+    // The Blob URLs die with the detail view (the dialog's close event fires
+    // a task after Escape: poll for it rather than race it).
+    await expect
+      .poll(() => page.evaluate(() => window.revokedForTest))
+      .toEqual(expect.arrayContaining(hrefs));
     await expect(page.locator('#detail-body')).toBeEmpty();
 
     // Search across every field (a value shown in no column too), then sort.
