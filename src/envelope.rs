@@ -90,6 +90,13 @@ pub fn check_form_id(form: &str) -> Result<(), Error> {
     }
 }
 
+/// Whether the first byte after JSON whitespace (RFC 8259 §2) is `{`.
+pub(crate) fn starts_json_object(json: &[u8]) -> bool {
+    json.iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .is_some_and(|&b| b == b'{')
+}
+
 /// A sealed order: header, encapsulated key and ciphertext.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Envelope {
@@ -126,6 +133,11 @@ impl Envelope {
     /// Needs no key.
     pub fn parse(json: &[u8]) -> Result<Envelope, Error> {
         Error::check_limit(Limit::EnvelopeSize, json.len(), MAX_ENVELOPE_BYTES)?;
+        // serde's derived struct visitor also takes a JSON array of the
+        // members in order; §3 says an object.
+        if !starts_json_object(json) {
+            return Err(Error::malformed("an envelope is a JSON object"));
+        }
         let wire: Wire<'_> = serde_json::from_slice(json).map_err(|e| {
             // A future version may have other members: say so, not "malformed".
             #[derive(Deserialize)]

@@ -198,6 +198,9 @@ impl Fields {
     /// names and anything over a limit are errors).
     pub fn from_document(doc: &[u8]) -> Result<Fields, Error> {
         Error::check_limit(Limit::PlaintextSize, doc.len(), MAX_PLAINTEXT_BYTES)?;
+        if !crate::envelope::starts_json_object(doc) {
+            return Err(Error::plaintext("the document is a JSON object"));
+        }
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct OwnedDocument {
@@ -496,6 +499,8 @@ mod tests {
             br#"{"fields":{"a":{"name":"n","type":"t","data":"A"}}}"#,
             br#"{"fields":[]}"#,
             b"[]",
+            br#"[{"a":"b"}]"#,
+            br#" [{}]"#,
         ] {
             assert_eq!(
                 Fields::from_document(doc).map_err(|e| e.code()),

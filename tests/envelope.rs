@@ -224,6 +224,14 @@ fn parse_reports_version_suite_and_shape_errors_by_code() {
     assert_eq!(code(&json[..json.len() - 1]), Err("envelope_malformed"));
     assert_eq!(code(""), Err("envelope_malformed"));
     assert_eq!(code("[]"), Err("envelope_malformed"));
+    // The members in order, as an array: serde would take it, §3 does not.
+    let as_array = {
+        let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+        let members: Vec<serde_json::Value> =
+            v.as_object().expect("object").values().cloned().collect();
+        serde_json::to_string(&members).expect("json")
+    };
+    assert_eq!(code(&as_array), Err("envelope_malformed"));
     assert_eq!(
         code(&json.replace(r#""form":"order""#, r#""form":"or\nder""#)),
         Err("envelope_malformed")

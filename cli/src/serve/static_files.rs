@@ -6,10 +6,13 @@ use std::path::Path;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Response};
+use axum::http::{header, HeaderValue, Response, StatusCode};
 use axum::middleware::{self, Next};
+use axum::response::IntoResponse;
 use axum::Router;
 use tower_http::services::ServeDir;
+
+use super::api::ApiError;
 
 /// Adds the static routes to `router`: `/pkg/…` from `pkg`, everything
 /// else from `www` (`/` is `index.html`).
@@ -21,6 +24,40 @@ pub fn mount(router: Router, www: &Path, pkg: &Path) -> Router {
         )
         .fallback_service(ServeDir::new(www))
         .layer(middleware::from_fn(media_types))
+}
+
+/// Longest file name component the file systems we run on accept (NAME_MAX).
+const MAX_NAME_BYTES: usize = 255;
+/// Longest path we look up; nothing we serve comes near it.
+const MAX_PATH_BYTES: usize = 1024;
+
+/// Whether a request path could name one of our files: no component longer
+/// than [`MAX_NAME_BYTES`] and no more than [`MAX_PATH_BYTES`] in all, both
+/// counted after percent-decoding, as ServeDir decodes them.
+fn servable(path: &str) -> bool {
+    let mut total = 0;
+    for segment in path.split('/') {
+        let len = decoded_len(segment);
+        total += len + 1;
+        if len > MAX_NAME_BYTES || total > MAX_PATH_BYTES {
+            return false;
+        }
+    }
+    true
+}
+
+/// The length of `segment` once its `%XX` escapes are decoded.
+fn decoded_len(segment: &str) -> usize {
+    let bytes = segment.as_bytes();
+    let (mut i, mut len) = (0, 0);
+    while i < bytes.len() {
+        let escape = bytes[i] == b'%'
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        i += if escape { 3 } else { 1 };
+        len += 1;
+    }
+    len
 }
 
 /// Our media type for a file name, where we care which one it is.
@@ -47,6 +84,11 @@ pub fn media_type(path: &str) -> Option<&'static str> {
 /// (the API's own responses already have theirs and are left alone).
 async fn media_types(request: Request, next: Next) -> Response<Body> {
     let path = request.uri().path().to_owned();
+    if !path.starts_with("/api/") && !servable(&path) {
+        // ServeDir would hand such a name to the file system, get ENAMETOOLONG
+        // and answer 500 with an ERROR log line: a way to flood the log.
+        return ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such file").into_response();
+    }
     let mut response = next.run(request).await;
     if response.status().is_success()
         && !path.starts_with("/api/")
@@ -68,7 +110,19 @@ async fn media_types(request: Request, next: Next) -> Response<Body> {
 
 #[cfg(test)]
 mod tests {
-    use super::media_type;
+    use super::{decoded_len, media_type, servable};
+
+    #[test]
+    fn names_too_long_for_the_file_system_are_not_servable() {
+        assert!(servable("/pkg/web/orderseal_bg.wasm"));
+        assert!(servable(&format!("/{}", "a".repeat(255))));
+        assert!(!servable(&format!("/{}", "a".repeat(256))));
+        assert!(!servable(&format!("/pkg/{}", "%41".repeat(256))));
+        assert!(servable(&format!("/{}", "%41".repeat(255))));
+        assert!(!servable(&"/a".repeat(600)));
+        assert_eq!(decoded_len("%4"), 2);
+        assert_eq!(decoded_len("%zz1"), 4);
+    }
 
     #[test]
     fn modules_and_wasm_get_the_types_browsers_require() {

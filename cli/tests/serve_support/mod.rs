@@ -212,6 +212,16 @@ impl Server {
         self.child.as_ref().expect("running").id()
     }
 
+    /// The exit status if the server has exited (crashed), `None` while it
+    /// runs. Does not wait.
+    pub fn try_wait(&mut self) -> Option<ExitStatus> {
+        self.child
+            .as_mut()
+            .expect("running")
+            .try_wait()
+            .expect("try_wait")
+    }
+
     /// SIGKILL: no chance to flush or shut down.
     pub fn kill9(mut self) {
         if let Some(mut child) = self.child.take() {
