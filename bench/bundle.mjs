@@ -1,0 +1,88 @@
+// Bundles each candidate alone, as a web developer's build would: esbuild,
+// minified, ES module, for browsers. orderseal's .wasm is copied next to its
+// bundle. Sizes: every file a page downloads for the candidate, raw and
+// gzip -9 (each file on its own, as a server sends them).
+//
+//   node bench/bundle.mjs        writes bench/dist/<candidate>/, prints sizes
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { constants, gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = join(here, '..');
+export const DIST = join(here, 'dist');
+
+/** The candidates, in report order; `file` is bench/candidates/<file>.js. */
+export const CANDIDATES = [
+  { id: 'orderseal', label: 'orderseal', pkg: null },
+  { id: 'hpke-core', label: '@hpke/core', pkg: '@hpke/core' },
+  { id: 'libsodium', label: 'libsodium-wrappers', pkg: 'libsodium-wrappers' },
+  { id: 'openpgp', label: 'openpgp', pkg: 'openpgp' },
+  { id: 'eciesjs', label: 'eciesjs', pkg: 'eciesjs' },
+  { id: 'webcrypto', label: 'WebCrypto (floor)', pkg: null },
+  { id: 'control', label: 'control (empty)', pkg: null },
+];
+
+const haveGzip = spawnSync('gzip', ['--version']).status === 0;
+export function gzip9(bytes) {
+  if (haveGzip) {
+    const out = spawnSync('gzip', ['-9', '-n', '-c'], { input: bytes, maxBuffer: 1 << 30 });
+    if (out.status === 0) return out.stdout.length;
+  }
+  return gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).length;
+}
+
+function sizesOf(dir) {
+  const files = readdirSync(dir).filter((f) => !f.endsWith('.json'));
+  const out = { js: { raw: 0, gzip: 0 }, wasm: { raw: 0, gzip: 0 }, files: {} };
+  for (const f of files) {
+    const bytes = readFileSync(join(dir, f));
+    const kind = f.endsWith('.wasm') ? 'wasm' : 'js';
+    const g = gzip9(bytes);
+    out[kind].raw += bytes.length;
+    out[kind].gzip += g;
+    out.files[f] = { raw: bytes.length, gzip: g };
+  }
+  out.total = { raw: out.js.raw + out.wasm.raw, gzip: out.js.gzip + out.wasm.gzip };
+  return out;
+}
+
+/** Builds every bundle into bench/dist; returns { id: sizes }. */
+export async function bundleAll() {
+  rmSync(DIST, { recursive: true, force: true });
+  const sizes = {};
+  for (const c of CANDIDATES) {
+    const outdir = join(DIST, c.id);
+    mkdirSync(outdir, { recursive: true });
+    const result = await esbuild.build({
+      entryPoints: [join(here, 'candidates', `${c.id}.js`)],
+      outfile: join(outdir, 'index.js'),
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      metafile: true,
+      logLevel: 'warning',
+      legalComments: 'none',
+    });
+    if (c.id === 'orderseal') {
+      copyFileSync(join(ROOT, 'pkg', 'web', 'orderseal_bg.wasm'), join(outdir, 'orderseal_bg.wasm'));
+    }
+    sizes[c.id] = sizesOf(outdir);
+    sizes[c.id].inputs = Object.keys(result.metafile.inputs).length;
+  }
+  return sizes;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const sizes = await bundleAll();
+  for (const [id, s] of Object.entries(sizes)) {
+    console.log(
+      `${id.padEnd(10)} js ${String(s.js.raw).padStart(8)} raw ${String(s.js.gzip).padStart(7)} gz   wasm ${String(s.wasm.raw).padStart(7)} raw ${String(s.wasm.gzip).padStart(7)} gz   (${s.inputs} inputs)`,
+    );
+  }
+}

@@ -1,0 +1,467 @@
+// The report of a bench run (bench/run.mjs): the targets, and
+// docs/BENCHMARKS.md, docs/benchmarks.json, docs/benchmarks.svg.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { file1mib, order2kb, orderDocument, paddedLen } from './workload.mjs';
+
+const KiB = 1024;
+
+/** The issue's goals, each { name, goal, actual, pass } (pass null: not measured). */
+export function evaluateTargets(data) {
+  const f = data.figures.orderseal;
+  const size = data.sizes.orderseal;
+  const open = data.native?.results?.open_order_2kb;
+  return [
+    {
+      id: 'seal_2kb',
+      name: '2 KB order, seal median (browser)',
+      goal: '≤ 0.25 ms',
+      actual: `${f.order_ms.median.toFixed(3)} ms`,
+      pass: f.order_ms.median <= 0.25,
+    },
+    {
+      id: 'seal_1mib',
+      name: '1 MiB file, seal throughput (browser)',
+      goal: '≥ 250 MiB/s',
+      actual: `${f.file_mib_per_s.toFixed(1)} MiB/s`,
+      pass: f.file_mib_per_s >= 250,
+    },
+    {
+      id: 'size',
+      name: '.wasm + JS (glue and API layer, bundled), gzip -9',
+      goal: '≤ 40 KiB',
+      actual: `${(size.total.gzip / KiB).toFixed(1)} KiB (.wasm ${(size.wasm.gzip / KiB).toFixed(1)} + JS ${(size.js.gzip / KiB).toFixed(1)})`,
+      pass: size.total.gzip <= 40 * KiB,
+    },
+    {
+      id: 'ready',
+      name: 'time to ready above the control (browser)',
+      goal: '≤ 10 ms',
+      actual: `${f.ready_over_control_ms.toFixed(1)} ms`,
+      pass: f.ready_over_control_ms <= 10,
+    },
+    {
+      id: 'native_open',
+      name: 'native open of a 2 KB order, one core',
+      goal: '≥ 10,000/s',
+      actual: open ? `${Math.round(open.per_second).toLocaleString('en-US')}/s` : 'not measured',
+      pass: open ? open.per_second >= 10000 : null,
+    },
+  ];
+}
+
+// --- formatting -----------------------------------------------------------------
+const kib = (n) => `${(n / KiB).toFixed(1)} KiB`;
+const ms = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+const int = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const row = (cells) => `| ${cells.join(' | ')} |`;
+const us = (n) => (n >= 1000 ? `${(n / 1000).toFixed(2)} ms` : `${n.toFixed(1)} µs`);
+const times = (a, b, d = 1) => (Number.isFinite(a / b) ? `${(a / b).toFixed(d)}×` : '?');
+
+/** Ratios computed from this run's figures (no judgement: arithmetic). */
+function glance(data) {
+  const f = data.figures;
+  const s = data.sizes;
+  const o = f.orderseal;
+  const out = [
+    `- 2 KB order: orderseal's median seal takes ${times(o.order_ms.median, f['hpke-core'].order_ms.median)} @hpke/core's (same suite on WebCrypto) and ${times(o.order_ms.median, f.webcrypto.order_ms.median)} the bare-WebCrypto floor's.`,
+    `- 1 MiB file: @hpke/core seals ${times(f['hpke-core'].file_mib_per_s, o.file_mib_per_s)} and the floor ${times(f.webcrypto.file_mib_per_s, o.file_mib_per_s)} as many MiB/s as orderseal (which also base64url-encodes the file into its JSON document and the sealed result into the envelope: ${int(o.output_bytes?.file)} bytes of output for 1 MiB).`,
+    `- Download: orderseal is ${times(s.orderseal.total.gzip, s['hpke-core'].total.gzip)} @hpke/core's gzip size; its .wasm is ${((100 * s.orderseal.wasm.gzip) / s.orderseal.total.gzip).toFixed(0)} % of it.`,
+  ];
+  const n = data.native?.results;
+  if (n?.seal_order_2kb) {
+    out.push(
+      `- Wasm in Chromium against the same Rust natively (one core): the 2 KB seal takes ${times(o.order_ms.median * 1000, n.seal_order_2kb.median_us)} the native time; the 1 MiB seal ${times(n.seal_file_1mib?.per_second, o.file_mib_per_s)}.`,
+    );
+  }
+  const L = data.levers;
+  if (L && !L.error) {
+    for (const v of L.variants) {
+      const fv = f[v.id];
+      if (!fv) continue;
+      out.push(
+        `- ${v.label}: .wasm ${v.gzip >= L.release.gzip ? '+' : '−'}${kib(Math.abs(v.gzip - L.release.gzip))} gzip against -Oz; 2 KB seal median ${times(fv.order_ms.median, o.order_ms.median, 2)} -Oz's; 1 MiB throughput ${times(fv.file_mib_per_s, o.file_mib_per_s, 2)} -Oz's; time to ready ${times(fv.ready_ms.median, o.ready_ms.median, 2)} -Oz's.`,
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+const WHAT = {
+  orderseal: 'HPKE P-256/HKDF-SHA256/AES-128-GCM in Rust→wasm; output: the padded, base64url JSON envelope',
+  'hpke-core': 'HPKE, same suite, on WebCrypto; output: enc ‖ ct (binary)',
+  libsodium: 'crypto_box_seal (X25519, XSalsa20-Poly1305), wasm inlined in the JS; binary',
+  openpgp: 'encrypt to an ECC NIST P-256 key, defaults (SEIPD v1, AES-256); binary message',
+  eciesjs: 'ECIES defaults (secp256k1, HKDF-SHA256, AES-256-GCM) in JS (@noble); binary',
+  webcrypto: 'ECDH P-256 + HKDF-SHA256 + AES-128-GCM, bare WebCrypto calls (not HPKE); binary',
+  control: 'an empty module: the harness alone',
+};
+
+function browserTable(data) {
+  const lines = [
+    row([
+      'candidate',
+      'bundle, raw (JS + wasm)',
+      'bundle, gzip -9',
+      'time to ready, median (min)',
+      'ready − control (medians)',
+      '2 KB seal, median',
+      '2 KB seal, p90',
+      '1 MiB seal, median',
+      '1 MiB throughput',
+      'output, 2 KB order',
+    ]),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+  ];
+  for (const c of data.candidates) {
+    const s = data.sizes[c.id];
+    const f = data.figures[c.id];
+    const isControl = c.id === 'control';
+    const raw = s.wasm.raw ? `${kib(s.total.raw)} (${kib(s.js.raw)} + ${kib(s.wasm.raw)})` : kib(s.total.raw);
+    const gz = s.wasm.gzip ? `${kib(s.total.gzip)} (${kib(s.js.gzip)} + ${kib(s.wasm.gzip)})` : kib(s.total.gzip);
+    const name = c.id === 'orderseal' ? '**orderseal**' : c.label;
+    lines.push(
+      row([
+        name,
+        raw,
+        gz,
+        `${ms(f.ready_ms.median, 1)} ms (min ${ms(f.ready_ms.min, 1)})`,
+        isControl ? '(0)' : `${ms(f.ready_over_control_ms, 1)} ms`,
+        `${ms(f.order_ms.median, 3)} ms`,
+        `${ms(f.order_ms.p90, 3)} ms`,
+        isControl ? '—' : `${ms(f.file_ms.median, 1)} ms`,
+        isControl ? '—' : `${ms(f.file_mib_per_s, 1)} MiB/s`,
+        f.output_bytes ? `${int(f.output_bytes.order)} B` : '—',
+      ]),
+    );
+  }
+  return lines.join('\n');
+}
+
+function leversSection(data) {
+  const L = data.levers;
+  const out = ['## Levers (measured, not applied)', ''];
+  if (!L || L.error) {
+    out.push(`Not measured: ${L?.error ?? 'no data'}.`, '');
+    return out.join('\n');
+  }
+  out.push(
+    'The same wasm-bindgen output (`wasm-bindgen --target web` on',
+    '`target/wasm32-unknown-unknown/wasm-release/orderseal.wasm`, what',
+    '`scripts/build.sh` feeds wasm-opt) optimised with other wasm-opt flags,',
+    "build.sh's feature and strip flags unchanged, bundled with the same JS and",
+    'measured in the same browser rounds as the table above. Nothing in',
+    'build.sh or the crate was changed.',
+    '',
+    ...L.notes.map((n) => `- ${n}`),
+    '',
+    row(['variant', '.wasm raw', '.wasm gzip -9', 'wasm-opt time', 'time to ready, median', '2 KB seal, median', '2 KB seal, p90', '1 MiB throughput']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+  );
+  const lever = (v) => {
+    const f = data.figures[v.id];
+    return row([
+      v.label,
+      kib(v.raw),
+      kib(v.gzip),
+      `${ms(v.optSeconds, 1)} s`,
+      f ? `${ms(f.ready_ms.median, 1)} ms` : '—',
+      f ? `${ms(f.order_ms.median, 3)} ms` : '—',
+      f ? `${ms(f.order_ms.p90, 3)} ms` : '—',
+      f ? `${ms(f.file_mib_per_s, 1)} MiB/s` : '—',
+    ]);
+  };
+  out.push(lever(L.release), ...L.variants.map(lever), '');
+  const t = L.twiggy;
+  if (!t || t.error) {
+    out.push(`twiggy: ${t?.error ?? 'not run'}.`, '');
+    return out.join('\n');
+  }
+  out.push(
+    `### twiggy top (${t.version}) of the release .wasm`,
+    '',
+    'Shallow sizes of the -Oz build (wasm-opt run again with `-g` to keep',
+    'the function names; the items have the same sizes as in the release,',
+    `the name section is left out; ${kib(t.total)} in all). A function's size`,
+    'includes whatever was inlined into it.',
+    '',
+    row(['bytes', '%', 'item']),
+    row(['---:', '---:', '---']),
+    ...t.top.map((i) => row([int(i.bytes), `${((100 * i.bytes) / t.total).toFixed(1)} %`, `\`${i.name.replace(/\|/g, '\\|')}\``])),
+    '',
+    'By crate (first path segment of each item, the trait\'s crate for',
+    '`<T as Trait>`; rough):',
+    '',
+    row(['crate', 'bytes', '%']),
+    row(['---', '---:', '---:']),
+    ...t.crates.slice(0, 20).map((c) => row([c.crate, int(c.bytes), `${((100 * c.bytes) / t.total).toFixed(1)} %`])),
+    '',
+  );
+  return out.join('\n');
+}
+
+function nativeSection(data) {
+  const out = ['## Native', ''];
+  const n = data.native;
+  if (!n) {
+    out.push('Not run (`--no-native`).', '');
+    return out.join('\n');
+  }
+  if (n.error) out.push(`criterion: ${n.error}`, '');
+  else {
+    const r = n.results;
+    out.push(
+      `\`${n.command}\` (benches/seal_open.rs, one thread, the same 2 KB order and`,
+      '1 MiB file as the browser workload; criterion median and its 95 % interval):',
+      '',
+      row(['operation', 'median', '95 % interval', 'per second (one core)']),
+      row(['---', '---:', '---:', '---:']),
+    );
+    const line = (key, label, unit) => {
+      const x = r[key];
+      if (!x) return;
+      out.push(
+        row([
+          label,
+          us(x.median_us),
+          `${us(x.ci_us[0])} – ${us(x.ci_us[1])}`,
+          unit === 'mib' ? `${ms(x.per_second, 1)} MiB/s` : `${int(x.per_second)}/s`,
+        ]),
+      );
+    };
+    line('seal_order_2kb', 'seal, 2 KB order');
+    line('open_order_2kb', 'open, 2 KB order');
+    line('seal_file_1mib', 'seal, 1 MiB file', 'mib');
+    line('open_file_1mib', 'open, 1 MiB file', 'mib');
+    out.push('');
+  }
+  const c = data.cli;
+  if (c?.error) out.push(`CLI batch: ${c.error}`, '');
+  else if (c) {
+    out.push(
+      `\`${c.command}\`: \`orderseal decrypt --format jsonl\` of a batch of`,
+      `${int(c.count)} envelopes (${c.batch_size}; the small orders of \`cli/examples/gen_batch.rs\`,`,
+      `padded to 1 KiB) on ${c.cores} cores:`,
+      '',
+      row(['wall time', 'CPU', 'envelopes/s', 'per CPU-second', 'max RSS']),
+      row(['---:', '---:', '---:', '---:', '---:']),
+      row([`${c.wall_s} s`, `${c.cpu_percent} %`, int(c.per_second), int(c.per_cpu_second), `${c.max_rss_mib} MiB`]),
+      '',
+      'CPU well under 200 % means other processes took the rest: then the',
+      'per-CPU-second figure is the better guide.',
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+/** docs/BENCHMARKS.md */
+function markdown(data) {
+  const m = data.machine;
+  const v = data.versions;
+  const during = data.load.during_1min;
+  const targets = [
+    row(['target', 'goal', 'measured', '']),
+    row(['---', '---', '---', '---']),
+    ...data.targets.map((t) => row([t.name, t.goal, t.actual, t.pass === null ? 'n/a' : t.pass ? 'pass' : '**miss**'])),
+  ].join('\n');
+  const docBytes = Buffer.byteLength(orderDocument(order2kb()));
+  const file = file1mib();
+  const fileDocBytes = Buffer.byteLength(
+    orderDocument({ purchase_order: { name: file.name, type: file.type, data: Buffer.from(file.data).toString('base64url') } }),
+  );
+  const verified = data.candidates
+    .filter((c) => c.id !== 'control')
+    .map((c) => `${c.label}: ${data.figures[c.id].verified}`)
+    .join('; ');
+  return `# Benchmarks
+
+Written by \`npm run bench\` (\`bench/run.mjs\`) on ${data.date.slice(0, 10)}
+(${data.date}, commit ${data.commit}${data.dirty ? ' with uncommitted changes' : ''}, ${data.duration_s} s).
+Do not edit by hand: run it again.${data.quick ? '\n\n**Quick run (`--quick`): too few rounds to quote.**' : ''}
+
+**Machine:** ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB, ${m.kernel}. The cores
+are shared with other developers' builds and tests: load average (1, 5,
+15 min) **${data.load.start.join(' / ')}** at the start, **${data.load.end.join(' / ')}** at the
+end${during ? ` (1-min load during the run: median ${during.median.toFixed(2)}, max ${during.max.toFixed(2)})` : ''}. With
+a load near or above the core count every figure here is pessimistic and
+noisy; compare candidates within one run, not runs with each other.
+
+## Targets
+
+Goals from the issue "Benchmarks and speed", for orderseal. They are not
+tests: a miss is reported, not a failure.
+
+${targets}
+
+At a glance (ratios from the figures below):
+
+${glance(data)}
+
+## In the browser
+
+Headless Chromium ${v.chromium} (Debian), one session; pages served from
+127.0.0.1 with COOP/COEP (\`crossOriginIsolated\`: ${data.page?.crossOriginIsolated}; smallest
+\`performance.now()\` step seen: ${data.page ? ms(data.page.timerStep * 1000, 1) : '?'} µs).
+
+${browserTable(data)}
+
+![Side by side: download size, time to ready, 2 KB seal, 1 MiB throughput](benchmarks.svg)
+
+What each candidate does (\`bench/candidates/*.js\`; each bundled alone by
+esbuild ${v.esbuild}, minified ESM, orderseal with its .wasm):
+
+${data.candidates.map((c) => `- **${c.label}**: ${WHAT[c.id]}.`).join('\n')}
+
+How it is measured:
+
+- **Bundle**: every file the page downloads for the candidate, raw and
+  \`gzip -9\` (each file on its own). orderseal's JS is the wasm-bindgen glue
+  and the API layer (\`init\`, \`Sealer\`, errors; \`attach()\` is tree-shaken
+  away).
+- **Time to ready**: \`import()\` of the bundle + init (orderseal: fetch,
+  compile and self-test of the .wasm; libsodium: its inlined wasm) + key
+  import (JWK, base64, armored key or hex), timed in the page, each in a
+  fresh browser context (nothing cached), ${data.settings.readyRounds} per candidate after a
+  warm-up round; rounds alternate the candidates, each round in another
+  order. "ready − control" subtracts the empty module's median.
+- **2 KB order**: the order of \`benches/seal_open.rs\` (\`order_2kb\`, 14
+  fields; ${int(docBytes)} bytes as orderseal's JSON document). orderseal seals the fields object with
+  \`sealer.seal(fields, { formId })\`; the others encrypt
+  \`JSON.stringify({ fields })\` as UTF-8. Every seal timed alone;
+  ${data.settings.orderRounds} rounds of ${data.settings.orderBatch} seals per candidate (${data.settings.orderRounds * data.settings.orderBatch} seals) after a warm-up round,
+  rounds alternating the candidates, one page per candidate.
+- **1 MiB file**: \`file_1mib\` of \`benches/seal_open.rs\` (1 MiB of
+  pseudo-random bytes). orderseal seals it as a file field (\`{ name,
+  type, data }\`: base64url inside the JSON document, then padded,
+  sealed and base64url again in the envelope); the others encrypt the
+  bytes. ${data.settings.fileRounds} seals per candidate after a warm-up round; throughput is
+  1 MiB over the median time.
+- **Proof of work**: each candidate's last order and last file were
+  decrypted in Node and compared with the input: ${verified}.
+- orderseal does more than the others for the same input: it checks every
+  field, writes the JSON document, pads it (the order's ${int(docBytes)} bytes become
+  ${int(paddedLen(docBytes))}; the file's document of ${int(fileDocBytes)} bytes, base64url inside,
+  becomes ${int(paddedLen(fileDocBytes))}), and returns a base64url JSON envelope ready to POST
+  (${int(data.figures.orderseal.output_bytes?.order)} bytes for the order, ${int(data.figures.orderseal.output_bytes?.file)} for the file); the others
+  encrypt the bytes they are given and return raw binary. Of the others only @hpke/core runs the same
+  cryptography; the WebCrypto baseline is the floor (the same primitives
+  without HPKE's key schedule).
+
+${nativeSection(data)}
+${leversSection(data)}
+## Versions
+
+| component | version |
+| --- | --- |
+${Object.entries(v)
+  .map(([k, x]) => `| ${k} | ${x ?? '?'} |`)
+  .join('\n')}
+
+Machine: ${m.cpu}; ${m.cores} cores (\`nproc\`); Chromium's
+\`navigator.hardwareConcurrency\`: ${data.page?.hardwareConcurrency ?? '?'}.
+
+## Running it
+
+\`\`\`sh
+npm run bench                     # build, measure, write these docs (about ${Math.max(1, Math.round(data.duration_s / 60))} min here)
+node bench/run.mjs --no-build     # measure the pkg/ already built
+node bench/run.mjs --quick        # a smoke test (writes target/bench-quick/)
+\`\`\`
+
+Raw figures: [benchmarks.json](benchmarks.json). The harness: \`bench/\`
+(\`run.mjs\` drives, \`page.js\` runs in the page, \`server.mjs\` serves,
+\`keys.mjs\` makes keys and opens the ciphertexts, \`native.mjs\`,
+\`levers.mjs\`, \`report.mjs\`).
+`;
+}
+
+/** docs/benchmarks.svg: four panels of horizontal bars, the goal as a dashed line. */
+function svg(data) {
+  const cands = data.candidates.filter((c) => c.id !== 'control');
+  const f = data.figures;
+  const panels = [
+    {
+      title: 'Download, gzip -9 (KiB) — lower is better',
+      value: (id) => data.sizes[id].total.gzip / KiB,
+      fmt: (x) => `${x.toFixed(1)}`,
+      goal: 40,
+    },
+    {
+      title: 'Time to ready above control (ms) — lower is better',
+      value: (id) => f[id].ready_over_control_ms,
+      fmt: (x) => `${x.toFixed(1)}`,
+      goal: 10,
+    },
+    {
+      title: '2 KB order seal, median (ms) — lower is better',
+      value: (id) => f[id].order_ms.median,
+      fmt: (x) => (x < 1 ? x.toFixed(3) : x.toFixed(2)),
+      goal: 0.25,
+    },
+    {
+      title: '1 MiB file seal (MiB/s) — higher is better',
+      value: (id) => f[id].file_mib_per_s,
+      fmt: (x) => `${x.toFixed(1)}`,
+      goal: 250,
+    },
+  ];
+  const W = 920;
+  const panelW = 450;
+  const labelW = 132;
+  const barMax = 230;
+  const rowH = 22;
+  const panelH = 44 + cands.length * rowH + 18;
+  const H = 40 + 2 * panelH + 36;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
+    `<text x="10" y="24" font-size="15" font-weight="bold">orderseal and peers in Chromium ${esc(data.versions.chromium)}, ${esc(data.date.slice(0, 10))} (${esc(data.machine.cores)} shared cores, load ${esc(data.load.start[0])}→${esc(data.load.end[0])})</text>`,
+  ];
+  panels.forEach((p, i) => {
+    const x0 = 10 + (i % 2) * (panelW + 10);
+    const y0 = 40 + Math.floor(i / 2) * panelH;
+    const values = cands.map((c) => p.value(c.id));
+    const max = Math.max(p.goal, ...values.filter(Number.isFinite)) * 1.05;
+    const scale = (x) => (barMax * x) / max;
+    parts.push(`<text x="${x0}" y="${y0 + 16}" font-weight="bold">${esc(p.title)}</text>`);
+    // The goal first, so that bars and values are drawn over it.
+    const gx = x0 + labelW + scale(p.goal);
+    const gy0 = y0 + 24;
+    const gy1 = y0 + 28 + cands.length * rowH;
+    parts.push(
+      `<line x1="${gx.toFixed(1)}" y1="${gy0}" x2="${gx.toFixed(1)}" y2="${gy1}" stroke="#111827" stroke-dasharray="4 3"/>`,
+      `<text x="${gx.toFixed(1)}" y="${gy1 + 12}" text-anchor="middle" font-size="10" fill="#111827">goal ${esc(p.goal)}</text>`,
+    );
+    cands.forEach((c, j) => {
+      const y = y0 + 28 + j * rowH;
+      const v = values[j];
+      const w = Number.isFinite(v) ? Math.max(1, scale(Math.max(0, v))) : 0;
+      const color = c.id === 'orderseal' ? '#c2410c' : c.id === 'webcrypto' ? '#6b7280' : '#2563eb';
+      parts.push(
+        `<text x="${x0 + labelW - 6}" y="${y + 14}" text-anchor="end"${c.id === 'orderseal' ? ' font-weight="bold"' : ''}>${esc(c.label)}</text>`,
+        `<rect x="${x0 + labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 7}" fill="${color}"/>`,
+        `<text x="${(x0 + labelW + w + 4).toFixed(1)}" y="${y + 14}" stroke="#ffffff" stroke-width="3" paint-order="stroke">${Number.isFinite(v) ? esc(p.fmt(v)) : '—'}</text>`,
+      );
+    });
+  });
+  parts.push(
+    `<text x="10" y="${H - 22}" font-size="10" fill="#4b5563">Orange: orderseal; grey: bare WebCrypto (the floor); dashed line: orderseal's goal. Medians. Time to ready has the control (an empty module) subtracted;</text>`,
+    `<text x="10" y="${H - 9}" font-size="10" fill="#4b5563">a negative value means the candidate was within the noise of the control. Method, caveats and raw figures: docs/BENCHMARKS.md, docs/benchmarks.json.</text>`,
+    '</svg>',
+  );
+  return `${parts.join('\n')}\n`;
+}
+
+/** Writes the three docs into `dir` (relative to root); returns their paths. */
+export function writeReport(data, root, dir = 'docs') {
+  mkdirSync(join(root, dir), { recursive: true });
+  const files = {
+    [`${dir}/BENCHMARKS.md`]: markdown(data),
+    [`${dir}/benchmarks.json`]: `${JSON.stringify(data, null, 2)}\n`,
+    [`${dir}/benchmarks.svg`]: svg(data),
+  };
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
+  return Object.keys(files);
+}

@@ -1,0 +1,324 @@
+#!/usr/bin/env node
+// `npm run bench`: orderseal against the libraries a web developer would
+// otherwise pick, on the same workload, in one headless Chromium session;
+// then the native figures. Writes docs/BENCHMARKS.md, docs/benchmarks.json
+// and docs/benchmarks.svg, and prints each target with pass or miss.
+//
+//   npm run bench                    build the release package, then measure
+//   node bench/run.mjs --no-build    measure what pkg/ holds now
+//   node bench/run.mjs --quick       fewer rounds, a smoke test: writes target/bench-quick/, not docs/
+//   node bench/run.mjs --no-native   skip cargo bench and the CLI batch
+//
+// The targets are goals, not tests: a miss is printed and the exit code is
+// still 0. The exit code is 1 only when the harness itself fails (the build,
+// a page that is not cross-origin isolated, a ciphertext that does not open).
+// Not part of `npm test`.
+//
+// Steps:
+//   1. scripts/build.sh (the release pkg/ and CLI), unless --no-build;
+//   2. bench/bundle.mjs: each candidate bundled alone by esbuild (minified
+//      ESM), sizes raw and gzip -9; bench/levers.mjs: the same orderseal
+//      bundle with the .wasm optimised by other wasm-opt flags, and twiggy;
+//   3. bench/server.mjs on 127.0.0.1 (COOP/COEP, no-store), Debian's
+//      Chromium with the flags of playwright.config.mjs:
+//      - time to ready: a fresh context per measurement, rounds alternating
+//        the candidates (each round in another order);
+//      - sealing: one page per candidate in one context, rounds alternating
+//        the candidates, the first round of each kind a discarded warm-up;
+//      - each candidate's last ciphertexts opened in Node (bench/keys.mjs);
+//   4. cargo bench --bench seal_open (short), scripts/bench-cli.sh 20000;
+//   5. bench/report.mjs writes the docs.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Only Node's own modules above: the npm ones (esbuild, Playwright, the
+// peers) are imported after the build, whose set-up (scripts/setup.sh)
+// installs them on a fresh clone.
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const args = new Set(process.argv.slice(2));
+const QUICK = args.has('--quick');
+const SETTINGS = {
+  readyRounds: QUICK ? 3 : 15, // fresh contexts per candidate (plus one warm-up round)
+  orderRounds: QUICK ? 2 : 10, // rounds of `orderBatch` seals per candidate (plus one warm-up round)
+  orderBatch: QUICK ? 20 : 50,
+  fileRounds: QUICK ? 2 : 10, // one 1 MiB seal per candidate per round (plus one warm-up round)
+  criterion: { measurement: QUICK ? 1 : 3, warmup: 1, samples: QUICK ? 10 : 20 },
+  cliCount: QUICK ? 2000 : 20000,
+};
+
+const log = (...a) => console.error('bench:', ...a);
+const loadavg = () => os.loadavg().map((n) => Number(n.toFixed(2)));
+
+function sh(cmd, cmdArgs) {
+  const res = spawnSync(cmd, cmdArgs, { encoding: 'utf8' });
+  return res.status === 0 ? res.stdout.trim() : null;
+}
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = (cpuinfo.match(/^model name\s*:\s*(.+)$/m) ?? [])[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  return {
+    cpu: model.trim(),
+    cores: Number(sh('nproc', [])) || os.cpus().length,
+    memory_gib: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    kernel: `${os.type()} ${os.release()}`,
+  };
+}
+
+const pkgVersion = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+
+// --- statistics -------------------------------------------------------------
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+// Nearest-rank quantile (p in 0..1) of a sorted array.
+const quantile = (s, p) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+function summary(xs) {
+  const s = sorted(xs);
+  return {
+    n: s.length,
+    median: s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2,
+    p10: quantile(s, 0.1),
+    p90: quantile(s, 0.9),
+    min: s[0],
+    max: s[s.length - 1],
+  };
+}
+// Round r visits the candidates starting at a different one each time.
+const rotate = (xs, r) => xs.map((_, i) => xs[(i + r) % xs.length]);
+
+// --- main -------------------------------------------------------------------
+const started = new Date();
+const load = { start: loadavg(), samples: [] };
+const sampler = setInterval(() => load.samples.push(loadavg()[0]), 5000);
+sampler.unref();
+log(`load average at start: ${load.start.join(' ')}`);
+
+if (!args.has('--no-build')) {
+  log('npm run build (scripts/build.sh)…');
+  const res = spawnSync('bash', ['scripts/build.sh'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  if (res.status !== 0) {
+    log(`the build failed (exit ${res.status}); nothing measured`);
+    process.exit(1);
+  }
+}
+
+let deps;
+try {
+  deps = {
+    ...(await import('@playwright/test')),
+    ...(await import('./bundle.mjs')),
+    ...(await import('./levers.mjs')),
+    ...(await import('./keys.mjs')),
+    ...(await import('./native.mjs')),
+    ...(await import('./report.mjs')),
+    ...(await import('./server.mjs')),
+  };
+} catch (error) {
+  log(`cannot load the harness's npm dependencies (${error.message}); run: bash scripts/setup.sh`);
+  process.exit(1);
+}
+const { chromium, CANDIDATES, bundleAll, buildLevers, makeKeys, verify, cliBench, criterionBench } = deps;
+const { evaluateTargets, writeReport, startServer } = deps;
+
+log('bundling each candidate alone (esbuild, minified ESM)…');
+const sizes = await bundleAll();
+log('levers: the orderseal bundle with other wasm-opt flags; twiggy…');
+const levers = buildLevers(ROOT);
+if (levers.error) log(`levers: ${levers.error}`);
+
+const main = CANDIDATES.map((c) => c.id);
+const variants = levers.error ? [] : levers.variants.map((v) => v.id);
+const all = [...main, ...variants];
+const keyFor = (id) => (id.startsWith('orderseal') ? 'orderseal' : id);
+
+const keys = await makeKeys(ROOT);
+const server = await startServer();
+const { default: config } = await import(join(ROOT, 'playwright.config.mjs'));
+const browser = await chromium.launch({ ...config.use.launchOptions, headless: true });
+const results = Object.fromEntries(all.map((id) => [id, { ready: [], order: [], file: [] }]));
+let pageInfo = null;
+
+async function openPage(context) {
+  const page = await context.newPage();
+  await page.goto(`${server.origin}/`);
+  return page;
+}
+
+try {
+  // Time to ready: import + init + key import, a fresh context each time.
+  log(`time to ready: ${SETTINGS.readyRounds} rounds (+1 warm-up) of ${all.length} fresh contexts…`);
+  for (let r = 0; r <= SETTINGS.readyRounds; r++) {
+    for (const id of rotate(all, r)) {
+      const context = await browser.newContext();
+      try {
+        const page = await openPage(context);
+        if (!pageInfo) {
+          pageInfo = await page.evaluate(() => globalThis.bench.info());
+          if (!pageInfo.crossOriginIsolated) {
+            throw new Error('the bench page is not cross-origin isolated (COOP/COEP): timers would be coarse');
+          }
+          log(`page: crossOriginIsolated ${pageInfo.crossOriginIsolated}, timer step ${pageInfo.timerStep} ms`);
+        }
+        const ms = await page.evaluate(([i, k]) => globalThis.bench.ready(i, k), [id, keys.public[keyFor(id)]]);
+        if (r > 0) results[id].ready.push(ms);
+      } finally {
+        await context.close();
+      }
+    }
+  }
+
+  // Sealing: one page per candidate, kept open; rounds alternate them.
+  const context = await browser.newContext();
+  const pages = {};
+  for (const id of all) {
+    pages[id] = await openPage(context);
+    const info = await pages[id].evaluate(() => globalThis.bench.info());
+    if (!info.crossOriginIsolated) throw new Error(`${id}: page not cross-origin isolated`);
+    // Hidden pages may be deprioritised; all of them should be visible.
+    if (info.visibilityState !== 'visible') log(`warning: the ${id} page is ${info.visibilityState}`);
+    pageInfo.sealingPagesVisible = (pageInfo.sealingPagesVisible ?? true) && info.visibilityState === 'visible';
+    await pages[id].evaluate(([i, k]) => globalThis.bench.ready(i, k), [id, keys.public[keyFor(id)]]);
+  }
+  log(`2 KB order: ${SETTINGS.orderRounds} rounds (+1 warm-up) of ${SETTINGS.orderBatch} seals per candidate…`);
+  for (let r = 0; r <= SETTINGS.orderRounds; r++) {
+    for (const id of rotate(all, r)) {
+      const times = await pages[id].evaluate((n) => globalThis.bench.order(n), SETTINGS.orderBatch);
+      if (r > 0) results[id].order.push(...times);
+    }
+  }
+  log(`1 MiB file: ${SETTINGS.fileRounds} rounds (+1 warm-up) of one seal per candidate…`);
+  for (let r = 0; r <= SETTINGS.fileRounds; r++) {
+    for (const id of rotate(all, r)) {
+      const times = await pages[id].evaluate((n) => globalThis.bench.file(n), 1);
+      if (r > 0) results[id].file.push(...times);
+    }
+  }
+  log('opening every candidate\'s last ciphertexts in Node…');
+  for (const id of all) {
+    const outputs = await pages[id].evaluate(() => globalThis.bench.outputs());
+    results[id].verified = await verify(keyFor(id), outputs, keys, ROOT);
+    if (id === 'orderseal' || keyFor(id) !== 'orderseal') {
+      results[id].outputBytes = {
+        order: outputs.order.text?.length ?? Buffer.from(outputs.order.base64 ?? '', 'base64').length,
+        file: outputs.file.text?.length ?? Buffer.from(outputs.file.base64 ?? '', 'base64').length,
+      };
+    }
+  }
+  await context.close();
+} catch (error) {
+  log(`the browser run failed: ${error.stack ?? error}`);
+  await browser.close();
+  await server.close();
+  process.exit(1);
+}
+const chromiumVersion = browser.version();
+await browser.close();
+await server.close();
+
+// --- native -------------------------------------------------------------------
+let native = null;
+let cli = null;
+if (!args.has('--no-native')) {
+  log('native: cargo bench --bench seal_open (short measurement)…');
+  native = criterionBench(ROOT, SETTINGS.criterion);
+  if (native.error) log(`native: ${native.error}`);
+  log(`native: scripts/bench-cli.sh ${SETTINGS.cliCount}…`);
+  cli = cliBench(ROOT, SETTINGS.cliCount);
+  if (cli.error) log(`cli: ${cli.error}`);
+}
+
+// --- figures ----------------------------------------------------------------
+const controlReady = summary(results.control.ready).median;
+const MiB = 1;
+const figures = {};
+for (const id of all) {
+  const r = results[id];
+  const ready = summary(r.ready);
+  const order = summary(r.order);
+  const file = summary(r.file);
+  figures[id] = {
+    ready_ms: ready,
+    ready_over_control_ms: ready.median - controlReady,
+    order_ms: order,
+    order_per_s: 1000 / order.median,
+    file_ms: file,
+    file_mib_per_s: (MiB * 1000) / file.median,
+    output_bytes: r.outputBytes ?? null,
+    verified: r.verified,
+  };
+}
+
+const versions = {
+  chromium: chromiumVersion,
+  node: process.version,
+  orderseal: JSON.parse(readFileSync(join(ROOT, 'pkg', 'package.json'), 'utf8')).version,
+  '@hpke/core': pkgVersion('@hpke/core'),
+  'libsodium-wrappers': pkgVersion('libsodium-wrappers'),
+  openpgp: pkgVersion('openpgp'),
+  eciesjs: pkgVersion('eciesjs'),
+  esbuild: pkgVersion('esbuild'),
+  '@playwright/test': pkgVersion('@playwright/test'),
+  binaryen: pkgVersion('binaryen'),
+  rustc: sh('rustc', ['--version']),
+  'wasm-bindgen': sh('wasm-bindgen', ['--version']),
+};
+
+const data = {
+  date: started.toISOString(),
+  duration_s: Math.round((Date.now() - started.getTime()) / 1000),
+  quick: QUICK,
+  commit: sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
+  dirty: (sh('git', ['-C', ROOT, 'status', '--porcelain']) ?? '') !== '',
+  machine: machine(),
+  load: {
+    start: load.start,
+    end: loadavg(),
+    during_1min: load.samples.length ? summary(load.samples) : null,
+  },
+  versions,
+  page: pageInfo,
+  settings: SETTINGS,
+  candidates: CANDIDATES,
+  sizes,
+  figures,
+  native,
+  cli,
+  levers,
+};
+data.targets = evaluateTargets(data);
+
+// A quick run is a smoke test: it must not replace the docs.
+const written = writeReport(data, ROOT, QUICK ? 'target/bench-quick' : 'docs');
+log(`wrote ${written.join(', ')}`);
+
+// --- console ----------------------------------------------------------------
+const f2 = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+console.log('');
+console.log(`orderseal benchmarks, ${data.date} (load ${data.load.start.join(' ')} -> ${data.load.end.join(' ')})`);
+console.log(
+  `${'candidate'.padEnd(20)} ${'gzip'.padStart(10)} ${'ready'.padStart(9)} ${'+ctrl'.padStart(8)} ${'2KB med'.padStart(9)} ${'2KB p90'.padStart(9)} ${'1MiB'.padStart(11)}`,
+);
+for (const c of CANDIDATES) {
+  const f = figures[c.id];
+  console.log(
+    `${c.label.padEnd(20)} ${kib(sizes[c.id].total.gzip).padStart(10)} ${`${f2(f.ready_ms.median, 1)} ms`.padStart(9)} ${f2(f.ready_over_control_ms, 1).padStart(8)} ${`${f2(f.order_ms.median, 3)} ms`.padStart(9)} ${`${f2(f.order_ms.p90, 3)}`.padStart(9)} ${`${f2(f.file_mib_per_s, 1)} MiB/s`.padStart(11)}`,
+  );
+}
+if (native?.results?.open_order_2kb) {
+  console.log(
+    `native: seal ${f2(native.results.seal_order_2kb.per_second, 0)}/s, open ${f2(native.results.open_order_2kb.per_second, 0)}/s (2 KB order, one core)`,
+  );
+}
+if (cli?.per_second) console.log(`CLI: ${cli.per_second} envelopes/s on ${cli.cores} cores (${cli.per_cpu_second} per CPU-second)`);
+console.log('');
+console.log('targets (goals, not tests):');
+for (const t of data.targets) {
+  console.log(`  ${t.pass === null ? 'n/a ' : t.pass ? 'pass' : 'MISS'}  ${t.name}: ${t.actual} (goal ${t.goal})`);
+}
+const misses = data.targets.filter((t) => t.pass === false).length;
+console.log(`${misses} of ${data.targets.length} targets missed; see ${written[0]}`);
+process.exit(0);
