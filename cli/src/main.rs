@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use orderseal_cli::serve;
 
 mod commands;
-mod serve;
 
 /// Seal and open orderseal envelopes; run the inbox server.
 #[derive(Parser)]

@@ -35,8 +35,10 @@
 //! Every refusal is a 4xx (or 5xx) with a JSON body `{"code","message"}`.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use orderseal::PublicKey;
 
 mod api;
 mod config;
@@ -123,18 +125,7 @@ fn init_logging() {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let store = store::Store::open(&config.data)
-        .map_err(|e| format!("cannot open the database in {}: {e}", config.data.display()))?;
-    let keys = store
-        .activate_keys(&config.public_keys)
-        .map_err(|e| format!("cannot record the public keys: {e}"))?;
-    if keys.is_empty() {
-        return Err(
-            "no active public key. Did you forget --public-key FILE? (the public half of \
-             the back office's key, e.g. from `orderseal keygen`)"
-                .to_owned(),
-        );
-    }
+    let (store, keys) = open_store(&config.data, &config.public_keys)?;
     let token = token::Token::load_or_create(&config.data).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -151,9 +142,7 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     print_banner(&config, addr, &keys, token.new_secret());
     let state = api::AppState::new(store.clone(), keys, token);
-    let app = static_files::mount(api::router(state), &config.www, &config.pkg)
-        .layer(axum::middleware::from_fn(headers::security_headers));
-    let app = headers::with_request_log(app);
+    let app = app(state, &config.www, &config.pkg);
 
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -163,6 +152,80 @@ async fn serve(config: Config) -> Result<(), String> {
     store.close();
     tracing::info!("stopped");
     result
+}
+
+/// Opens the store in `data` and makes `public_keys` active (with none,
+/// the ones active at the last start); at least one key must be active.
+fn open_store(
+    data: &Path,
+    public_keys: &[PublicKey],
+) -> Result<(store::Store, store::ActiveKeys), String> {
+    let store = store::Store::open(data)
+        .map_err(|e| format!("cannot open the database in {}: {e}", data.display()))?;
+    let keys = store
+        .activate_keys(public_keys)
+        .map_err(|e| format!("cannot record the public keys: {e}"))?;
+    if keys.is_empty() {
+        return Err(
+            "no active public key. Did you forget --public-key FILE? (the public half of \
+             the back office's key, e.g. from `orderseal keygen`)"
+                .to_owned(),
+        );
+    }
+    Ok((store, keys))
+}
+
+/// The whole HTTP app: the API, the static files, the headers on every
+/// response, the request log.
+fn app(state: api::AppState, www: &Path, pkg: &Path) -> axum::Router {
+    let app = static_files::mount(api::router(state), www, pkg)
+        .layer(axum::middleware::from_fn(headers::security_headers));
+    headers::with_request_log(app)
+}
+
+/// The inbox in process: the very router `orderseal serve` runs, over a
+/// real store, without the listener, the banner, the log subscriber or the
+/// signals. For tests and fuzzing (`fuzz/fuzz_targets/inbox_request.rs`):
+/// send it requests with `tower::ServiceExt::oneshot` on a tokio runtime
+/// (one with the time driver: bodies have a stall timeout).
+pub struct Inbox {
+    router: axum::Router,
+    store: store::Store,
+}
+
+impl Inbox {
+    /// Opens (or creates) the store in `data` with exactly `public_keys`
+    /// active, like `orderseal serve --data DATA --public-key …`, and takes
+    /// `token` as the back-office token instead of `DATA/token` (which is
+    /// neither read nor written). `www` and `pkg` are served as `--www` and
+    /// `--pkg`. Starts the store's writer threads: call [`Inbox::close`]
+    /// to stop them.
+    pub fn open(
+        data: &Path,
+        public_keys: &[PublicKey],
+        token: &str,
+        www: &Path,
+        pkg: &Path,
+    ) -> Result<Inbox, String> {
+        let token = token::Token::from_secret(token)?;
+        let (store, keys) = open_store(data, public_keys)?;
+        let state = api::AppState::new(store.clone(), keys, token);
+        Ok(Inbox {
+            router: app(state, www, pkg),
+            store,
+        })
+    }
+
+    /// The router, as `orderseal serve` hands it to `axum::serve`.
+    pub fn router(&self) -> axum::Router {
+        self.router.clone()
+    }
+
+    /// Stops taking submissions and waits until the writer has committed
+    /// the ones it has, as `orderseal serve` does at shutdown.
+    pub fn close(self) {
+        self.store.close();
+    }
 }
 
 fn print_banner(

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Response, StatusCode};
+use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::IntoResponse;
 use axum::Router;
@@ -24,6 +24,26 @@ pub fn mount(router: Router, www: &Path, pkg: &Path) -> Router {
         )
         .fallback_service(ServeDir::new(www))
         .layer(middleware::from_fn(media_types))
+        .layer(middleware::from_fn(refuse_authority_form))
+}
+
+/// `GET host:port HTTP/1.1` (authority-form, RFC 9112 §3.2.3: for CONNECT
+/// only) reaches us with an empty path, which ServeDir takes for the `www`
+/// directory itself and answers with a redirect to `/` that it cannot build
+/// from such a URI: a 500 with an ERROR log line, for anyone who asks.
+/// Without a path there is nothing to get: 400. (Other methods never reach
+/// the redirect: ServeDir answers them 405, and still does.)
+async fn refuse_authority_form(request: Request, next: Next) -> Response<Body> {
+    let get = matches!(*request.method(), Method::GET | Method::HEAD);
+    if get && request.uri().path().is_empty() {
+        return ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "the request target must be a path",
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// Longest file name component the file systems we run on accept (NAME_MAX).
