@@ -52,6 +52,11 @@ stage="$ROOT/target/pkg-staging"
 rm -rf "$stage"
 mkdir -p "$stage"
 
+# Panic locations in the wasm name source files: make them say /cargo/... and
+# /orderseal/... rather than where this machine keeps them (what a published
+# .wasm should not reveal, and what makes builds differ between machines).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo --remap-path-prefix=$ROOT=/orderseal"
+
 # --- wasm: one wasm-pack build per target ---------------------------------
 # --mode no-install: use the wasm-bindgen on PATH (setup.sh put the right
 # one there) and never download anything.
@@ -90,6 +95,7 @@ if [ -d js ]; then
     say "build: copying js/ into pkg/"
     cp -R js/. "$stage/"
 fi
+cp LICENSE-MIT LICENSE-APACHE "$stage/"
 node scripts/pkg-json.mjs "$stage"
 
 rm -rf "$ROOT/pkg"
