@@ -189,3 +189,51 @@ fn prepare_checks_form_id_and_ts_like_seal() {
         Err("plaintext_invalid")
     );
 }
+
+/// The other direction: an envelope sealed by the `hpke` crate
+/// (`Sealer::seal_at`) decrypts with the key and nonce of
+/// `orderseal::schedule` on the recipient's side (`dh = DH(skR, enc)`), so
+/// the two implementations agree whichever one seals.
+#[test]
+fn hpke_seal_decrypts_with_the_schedule_key_and_nonce() {
+    use orderseal::padding;
+    use orderseal::schedule;
+
+    let key = PrivateKey::generate().expect("randomness");
+    for suite in Suite::ALL {
+        let envelope = Sealer::new(key.public_key())
+            .with_suite(suite)
+            .seal_at("order", &order(), TS)
+            .expect("seals");
+        let sk_r = p256::SecretKey::from_slice(&key.expose_secret()[..]).expect("valid scalar");
+        let pk_e = p256::PublicKey::from_sec1_bytes(&envelope.enc).expect("enc is a point");
+        let dh = p256::ecdh::diffie_hellman(sk_r.to_nonzero_scalar(), pk_e.as_affine());
+        let enc: [u8; 65] = envelope.enc[..].try_into().expect("65 bytes");
+        let shared = schedule::shared_secret(
+            &(*dh.raw_secret_bytes()).into(),
+            &enc,
+            &key.public_key().to_sec1_uncompressed(),
+        );
+        let keys = schedule::key_schedule_base(suite, &shared, orderseal::envelope::INFO);
+        let nonce = aes_gcm::Nonce::try_from(&keys.base_nonce()[..]).expect("96-bit nonce");
+        let aad = envelope.header.aad();
+        let payload = Payload {
+            msg: &envelope.ct,
+            aad: &aad,
+        };
+        let padded = match suite {
+            Suite::P256Sha256Aes128Gcm => Aes128Gcm::new_from_slice(keys.expose_key())
+                .expect("key")
+                .decrypt(&nonce, payload),
+            _ => Aes256Gcm::new_from_slice(keys.expose_key())
+                .expect("key")
+                .decrypt(&nonce, payload),
+        }
+        .expect("the schedule's key and nonce open the hpke crate's ciphertext");
+        let document = padding::unpad(&padded).expect("padded");
+        assert_eq!(
+            Fields::from_document(document).expect("a document"),
+            order()
+        );
+    }
+}
