@@ -237,3 +237,34 @@ fn hpke_seal_decrypts_with_the_schedule_key_and_nonce() {
         );
     }
 }
+
+#[test]
+fn json_len_is_the_length_of_to_json() {
+    let key = PrivateKey::generate().expect("randomness");
+    let mut cases = vec![Fields::new(), order()];
+    let mut big = Fields::new();
+    big.push(
+        "po",
+        FieldValue::File(FileValue {
+            name: "po.bin".into(),
+            media_type: String::new(),
+            data: vec![7; 100_001],
+        }),
+    )
+    .expect("valid field");
+    cases.push(big);
+    for fields in &cases {
+        for (form, ts) in [("order", 0), ("a.b_c-d:e/f", TS), ("x", (1 << 53) - 1)] {
+            for suite in Suite::ALL {
+                let sealer = Sealer::new(key.public_key()).with_suite(suite);
+                let envelope = sealer.seal_at(form, fields, ts).expect("seals");
+                assert_eq!(envelope.json_len(), envelope.to_json().len());
+                let mut cut = envelope.clone();
+                for n in 0..3 {
+                    cut.ct.truncate(cut.ct.len() - n);
+                    assert_eq!(cut.json_len(), cut.to_json().len());
+                }
+            }
+        }
+    }
+}
