@@ -97,6 +97,26 @@ export interface SealerOptions {
    * another key is refused with `kid_mismatch`.
    */
   expectedKeyId?: string;
+  /**
+   * How `seal()` does the cryptography. Both engines write the same envelope
+   * format (docs/FORMAT.md), which opens the same way.
+   *
+   * - `'webcrypto'`: WebCrypto (`crypto.subtle`) does the P-256 ECDH and the
+   *   AES-GCM; the wasm core checks and pads the fields, runs the RFC 9180
+   *   key schedule and writes the envelope. Many times faster. The
+   *   constructor throws `unavailable` without WebCrypto (an insecure
+   *   context, http:// other than localhost); a WebCrypto failure during a
+   *   seal rejects with `unavailable`.
+   * - `'wasm'`: everything in the wasm core (the `hpke` crate): the
+   *   reference implementation.
+   * - `'auto'` (default): `'webcrypto'` where it is available, else
+   *   `'wasm'`. If WebCrypto fails during a seal, that seal is done again
+   *   with `'wasm'` (a new submission id; nothing was returned or sent
+   *   before), and so are the later ones.
+   *
+   * Any other value throws a `TypeError`.
+   */
+  engine?: 'auto' | 'webcrypto' | 'wasm';
 }
 
 /** A file as a plain object. `data` as text is unpadded base64url. */
@@ -158,6 +178,8 @@ export class Sealer {
   readonly keyId: string;
   /** The full SHA-256 fingerprint in groups of four hex digits, for people. */
   readonly fingerprint: string;
+  /** The engine the next `seal()` uses (see `SealerOptions.engine`). */
+  readonly engine: 'webcrypto' | 'wasm';
   /**
    * Seals the fields. Rejects with `plaintext_invalid` (bad names, values or
    * form id), `limit_exceeded` or `unavailable`.

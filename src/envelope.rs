@@ -26,7 +26,7 @@ use zeroize::Zeroizing;
 use crate::keys::{KeyId, Keyring, PrivateKey, PublicKey};
 use crate::limits::{MAX_ENVELOPE_BYTES, MAX_FORM_ID_BYTES};
 use crate::suite::{ENC_LEN, TAG_LEN};
-use crate::{b64, padding, Error, Fields, Limit, Suite};
+use crate::{b64, padding, schedule, Error, Fields, Limit, Suite};
 
 /// The envelope format version this build writes and reads.
 pub const VERSION: u64 = 1;
@@ -207,6 +207,28 @@ impl Envelope {
     pub fn submission_id(&self) -> String {
         self.header.submission_id()
     }
+
+    /// `self.to_json().len()`, without writing the JSON (for the size check
+    /// of a fresh seal: base64url-encoding a large `ct` twice is slow in wasm).
+    ///
+    /// Exact because no member needs a JSON escape: the suite names, the hex
+    /// `kid`, the form id alphabet (`check_form_id`; serde_json does not
+    /// escape `/`) and base64url are plain ASCII without `"` or `\`.
+    pub fn json_len(&self) -> usize {
+        // Unpadded base64 of n bytes: 4 characters per 3 bytes, rounded up.
+        let b64 = |n: usize| n / 3 * 4 + [0, 2, 3][n % 3];
+        let h = &self.header;
+        let fixed = r#"{"v":,"suite":"","kid":"","form":"","sid":"","ts":,"enc":"","ct":""}"#.len();
+        fixed
+            + VERSION.to_string().len()
+            + h.suite.name().len()
+            + h.kid.as_str().len()
+            + h.form.len()
+            + b64(SID_LEN)
+            + h.ts.to_string().len()
+            + b64(self.enc.len())
+            + b64(self.ct.len())
+    }
 }
 
 /// Seals forms to one public key. Build it once, seal many forms.
@@ -249,6 +271,26 @@ impl Sealer {
     /// Seals `fields` of form `form`, stamped with `ts` (Unix seconds): for
     /// platforms whose clock the core cannot read (wasm) and for tests.
     pub fn seal_at(&self, form: &str, fields: &Fields, ts: u64) -> Result<Envelope, Error> {
+        let prepared = self.prepare_at(form, fields, ts)?;
+        let (enc, ct) =
+            self.suite
+                .seal(&prepared.recipient, INFO, &prepared.aad, &prepared.padded)?;
+        checked(Envelope {
+            header: prepared.header,
+            enc,
+            ct,
+        })
+    }
+
+    /// The first step of a seal whose ECDH and AES-GCM are done elsewhere
+    /// (WebCrypto, in the browser): checks the form id, `ts` and `fields`,
+    /// draws the submission id, and pads the document. Then
+    /// [`Prepared::finish`] takes the ECDH result and gives the AES-GCM key,
+    /// nonce and inputs, and [`Keyed::into_envelope`] the envelope.
+    ///
+    /// [`Sealer::seal_at`] does the same in one step with the `hpke` crate;
+    /// both produce envelopes that open the same way.
+    pub fn prepare_at(&self, form: &str, fields: &Fields, ts: u64) -> Result<Prepared, Error> {
         check_form_id(form)?;
         if ts > MAX_TS {
             return Err(Error::plaintext("ts is larger than 2^53 - 1"));
@@ -264,21 +306,146 @@ impl Sealer {
             ts,
         };
         let padded = padding::pad(&fields.to_document()?);
-        let (enc, ct) = self.suite.seal(
-            &self.recipient.to_sec1_uncompressed(),
-            INFO,
-            &header.aad(),
-            &padded,
-        )?;
-        let envelope = Envelope { header, enc, ct };
-        // The limits are chosen so that this holds; check anyway rather than
-        // hand out an envelope the receiving side would refuse.
-        Error::check_limit(
-            Limit::EnvelopeSize,
-            envelope.to_json().len(),
-            MAX_ENVELOPE_BYTES,
-        )?;
-        Ok(envelope)
+        Ok(Prepared {
+            aad: header.aad(),
+            header,
+            padded,
+            recipient: self.recipient.to_sec1_uncompressed(),
+        })
+    }
+}
+
+/// Refuses an envelope over the size limit. The limits are chosen so that
+/// this never happens; check anyway rather than hand out an envelope the
+/// receiving side would refuse.
+fn checked(envelope: Envelope) -> Result<Envelope, Error> {
+    Error::check_limit(Limit::EnvelopeSize, envelope.json_len(), MAX_ENVELOPE_BYTES)?;
+    Ok(envelope)
+}
+
+/// A seal in progress, before the ECDH ([`Sealer::prepare_at`]).
+///
+/// The caller generates an ephemeral P-256 key pair `(skE, pkE)`, computes
+/// `dh`, the x-coordinate of `skE * pkR` with `pkR` = [`Prepared::recipient`],
+/// and passes `enc` = `pkE` (65 bytes, uncompressed) and `dh` (32 bytes) to
+/// [`Prepared::finish`]: that is RFC 9180 `Encap` with the key schedule left
+/// to the core. Each step consumes its value: one `Prepared` seals once.
+pub struct Prepared {
+    header: Header,
+    aad: Vec<u8>,
+    padded: Zeroizing<Vec<u8>>,
+    recipient: [u8; ENC_LEN],
+}
+
+impl Prepared {
+    /// `pkR`, the recipient's 65-byte uncompressed SEC1 point, to compute `dh` with.
+    pub fn recipient(&self) -> &[u8; ENC_LEN] {
+        &self.recipient
+    }
+
+    /// The envelope's header (its submission id is already drawn).
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// RFC 9180 `ExtractAndExpand` and base-mode `KeySchedule`
+    /// ([`crate::schedule`]) from the caller's `Encap` result: `enc` the
+    /// ephemeral public key (65 bytes, uncompressed SEC1, on P-256), `dh`
+    /// the 32-byte ECDH x-coordinate. Refuses (`unavailable`: the platform's
+    /// ECDH misbehaved) anything else.
+    ///
+    /// The core cannot check that `dh` belongs to `enc`: an ECDH that lies
+    /// gives an envelope that will not open (`open_failed` on the other
+    /// side), never a weaker one that opens.
+    pub fn finish(self, enc: &[u8], dh: &[u8]) -> Result<Keyed, Error> {
+        let bad = |what: &str| Error::Unavailable(format!("the platform's ECDH returned {what}"));
+        let enc: [u8; ENC_LEN] = enc
+            .try_into()
+            .map_err(|_| bad("an ephemeral key that is not 65 bytes"))?;
+        if crate::PublicKey::from_sec1(&enc).is_err() || enc[0] != 0x04 {
+            return Err(bad(
+                "an ephemeral key that is not an uncompressed P-256 point",
+            ));
+        }
+        let dh: &[u8; schedule::DH_LEN] = dh
+            .try_into()
+            .map_err(|_| bad("a shared secret that is not 32 bytes"))?;
+        let shared_secret = schedule::shared_secret(dh, &enc, &self.recipient);
+        let key = schedule::key_schedule_base(self.header.suite, &shared_secret, INFO);
+        Ok(Keyed {
+            header: self.header,
+            aad: self.aad,
+            padded: self.padded,
+            enc: enc.to_vec(),
+            key,
+        })
+    }
+}
+
+impl core::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("header", &self.header)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A seal in progress, after the key schedule ([`Prepared::finish`]): the
+/// caller encrypts [`Keyed::plaintext`] with AES-GCM (key
+/// [`Keyed::expose_key`], 96-bit nonce [`Keyed::nonce`], additional data
+/// [`Keyed::aad`], 128-bit tag appended) and passes the result to
+/// [`Keyed::into_envelope`].
+pub struct Keyed {
+    header: Header,
+    aad: Vec<u8>,
+    padded: Zeroizing<Vec<u8>>,
+    enc: Vec<u8>,
+    key: schedule::AeadKey,
+}
+
+impl Keyed {
+    /// The AES-GCM key (16 bytes for AES-128-GCM, 32 for AES-256-GCM).
+    pub fn expose_key(&self) -> &[u8] {
+        self.key.expose_key()
+    }
+
+    /// The 12-byte nonce: `base_nonce`, as the single message has sequence
+    /// number 0 (RFC 9180 §5.2).
+    pub fn nonce(&self) -> &[u8; schedule::NONCE_LEN] {
+        self.key.base_nonce()
+    }
+
+    /// The AES-GCM additional data: the header's `aad` (`docs/FORMAT.md` §2).
+    pub fn aad(&self) -> &[u8] {
+        &self.aad
+    }
+
+    /// The padded plaintext document to encrypt.
+    pub fn plaintext(&self) -> &[u8] {
+        &self.padded
+    }
+
+    /// The envelope, from the AES-GCM output (ciphertext with its 16-byte
+    /// tag). Refuses (`unavailable`) a `ct` of the wrong length.
+    pub fn into_envelope(self, ct: Vec<u8>) -> Result<Envelope, Error> {
+        if ct.len() != self.padded.len() + TAG_LEN {
+            return Err(Error::Unavailable(
+                "the platform's AES-GCM returned a ciphertext of the wrong length".into(),
+            ));
+        }
+        checked(Envelope {
+            header: self.header,
+            enc: self.enc,
+            ct,
+        })
+    }
+}
+
+impl core::fmt::Debug for Keyed {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Keyed")
+            .field("header", &self.header)
+            .finish_non_exhaustive()
     }
 }
 

@@ -27,6 +27,7 @@ pub mod keys;
 pub mod limits;
 pub mod padding;
 pub mod plaintext;
+pub mod schedule;
 pub mod selftest;
 pub mod suite;
 
@@ -34,7 +35,7 @@ pub mod suite;
 #[allow(unsafe_code)]
 pub mod wasm;
 
-pub use envelope::{Envelope, Header, Opened, Opener, Sealer};
+pub use envelope::{Envelope, Header, Keyed, Opened, Opener, Prepared, Sealer};
 pub use error::{Error, KeyEncoding, Limit};
 pub use keys::{Fingerprint, KeyId, Keyring, PrivateKey, PublicKey};
 pub use plaintext::{FieldValue, Fields, FileValue};

@@ -10,12 +10,15 @@
 //! 2. **Round trip**: two fresh seals to the same key open to the sealed
 //!    fields and header, and their `enc` and `sid` differ. This catches a
 //!    platform whose random numbers are missing or stuck.
+//! 3. **Key schedule**: [`crate::schedule`], which the WebCrypto seal engine
+//!    uses instead of the `hpke` crate, derives RFC 9180 A.3's key and base
+//!    nonce from its `dh`.
 //!
 //! Any failure is [`Error::Unavailable`]: the caller must refuse to seal.
 //! Messages name the failing step only, never plaintext or key bytes.
 
 use crate::envelope::Envelope;
-use crate::{Error, FieldValue, Fields, Opener, PrivateKey, Sealer};
+use crate::{schedule, Error, FieldValue, Fields, Opener, PrivateKey, Sealer, Suite};
 
 /// The private scalar of `tests/vectors/key.json`: published, test only.
 const TEST_SCALAR: [u8; 32] = *b"orderseaf test vector key -- no!";
@@ -48,6 +51,43 @@ const KAT_ENVELOPE: &str = concat!(
 
 /// The plaintext document [`KAT_ENVELOPE`] holds.
 const KAT_DOCUMENT: &str = r#"{"fields":{"product":"orderseal self-test","quantity":"1"}}"#;
+
+/// RFC 9180 A.3 (`tests/vectors/rfc9180-A3-p256-sha256-aes128gcm-base.txt`):
+/// `dh` = x(skEm * pkRm) (not in the file; `tests/rfc9180.rs` computes the
+/// same), `enc`, `pkRm`, `info`, and the expected `key` and `base_nonce`.
+const RFC_A3: [&str; 6] = [
+    "13f918529458d2542531406888c8a6d4ea7ff473a6f4db452ac3c4ae1d01cea1",
+    "04a92719c6195d5085104f469a8b9814d5838ff72b60501e2c4466e5e67b325ac98536d7b61a1af4b78e5b7f951c0900be863c403ce65c9bfcb9382657222d18c4",
+    "04fe8c19ce0905191ebc298a9245792531f26f0cece2460639e8bc39cb7f706a826a779b4cf969b8a0e539c7f62fb3d30ad6aa8f80e30f1d128aafd68a2ce72ea0",
+    "4f6465206f6e2061204772656369616e2055726e",
+    "868c066ef58aae6dc589b6cfdd18f97e",
+    "4e0bc5018beba4bf004cca59",
+];
+
+fn unhex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("our constants are hex"))
+        .collect()
+}
+
+/// Step 3: the key schedule of the WebCrypto engine against RFC 9180 A.3.
+fn key_schedule() -> Result<(), Error> {
+    let [dh, enc, pk_rm, info, key, base_nonce] = RFC_A3.map(unhex);
+    let (Ok(dh), Ok(enc), Ok(pk_rm)) = (
+        <[u8; 32]>::try_from(dh),
+        <[u8; 65]>::try_from(enc),
+        <[u8; 65]>::try_from(pk_rm),
+    ) else {
+        return Err(fail("key-schedule vector"));
+    };
+    let shared = schedule::shared_secret(&dh, &enc, &pk_rm);
+    let keys = schedule::key_schedule_base(Suite::P256Sha256Aes128Gcm, &shared, &info);
+    if keys.expose_key() != key.as_slice() || keys.base_nonce()[..] != base_nonce[..] {
+        return Err(fail("key schedule differs"));
+    }
+    Ok(())
+}
 
 /// Form id of the known answer and of the round trip.
 const FORM: &str = "orderseal-selftest";
@@ -104,7 +144,9 @@ pub fn run() -> Result<(), Error> {
     if sealed[0].enc == sealed[1].enc || sealed[0].header.sid == sealed[1].header.sid {
         return Err(fail("random numbers repeat"));
     }
-    Ok(())
+
+    // 3. Key schedule.
+    key_schedule()
 }
 
 #[cfg(test)]

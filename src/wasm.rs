@@ -8,6 +8,9 @@
 //! |---|---|
 //! | `new Sealer(key, { expectedKeyId })`, `.keyId`, `.fingerprint` | [`PublicKey::parse`], [`crate::KeyId`] |
 //! | `sealer.seal(fields, { formId })` → `{ envelope, json, submissionId }` | [`Sealer::seal_at`] |
+//! | `sealer.recipient`, `sealer.prepare(fields, { formId })` → `PreparedSeal` | [`Sealer::prepare_at`] |
+//! | `prepared.finish(enc, dh)` → `KeyedSeal` (`.key`, `.nonce`, `.aad`, `.plaintext`) | [`Prepared::finish`] |
+//! | `keyed.intoEnvelope(ct)` → `{ envelope, json, submissionId }` | [`Keyed::into_envelope`] |
 //! | `new Opener()`, `.addKey(key, passphrase?)`, `.open(json)`, `.clear()`, `.keyIds` | [`PrivateKey::parse`], [`Keyring`], [`Opener`] |
 //! | `selfTest()` | [`crate::selftest::run`] |
 //! | `errorCodes()` | [`Error::CODES`] |
@@ -25,6 +28,9 @@
 //! [`Keyring`]: crate::Keyring
 //! [`Opener`]: crate::Opener
 //! [`Sealer::seal_at`]: crate::Sealer::seal_at
+//! [`Sealer::prepare_at`]: crate::Sealer::prepare_at
+//! [`Prepared::finish`]: crate::Prepared::finish
+//! [`Keyed::into_envelope`]: crate::Keyed::into_envelope
 
 use std::cell::OnceCell;
 
@@ -39,7 +45,7 @@ mod opener;
 mod sealer;
 
 pub use opener::JsOpener;
-pub use sealer::JsSealer;
+pub use sealer::{JsKeyed, JsPrepared, JsSealer};
 
 thread_local! {
     /// The self-test's result, computed once per module instance.

@@ -3,7 +3,7 @@
 //! same `OpenBase` call that opens every envelope.
 
 use orderseal::envelope::open_base;
-use orderseal::{PrivateKey, Suite};
+use orderseal::{schedule, PrivateKey, Suite};
 
 const VECTORS: &str = include_str!("vectors/rfc9180-A3-p256-sha256-aes128gcm-base.txt");
 
@@ -100,4 +100,54 @@ fn open_base_rejects_the_vector_with_any_input_changed() {
         open_base(Suite::P256Sha256Aes256Gcm, &sk, &enc, &info, &aad, &ct).map(|_| ()),
         failed
     );
+}
+
+// The key schedule of the split (WebCrypto) seal path, `orderseal::schedule`,
+// against every value of the vector it derives.
+
+fn array<const N: usize>(name: &str) -> [u8; N] {
+    first(name)
+        .try_into()
+        .expect("the field has the suite's length")
+}
+
+/// `dh = DH(skE, pkR)`: the x-coordinate of `skEm * pkRm`, computed with
+/// p256 directly, as WebCrypto's `deriveBits` would.
+fn rfc_dh() -> [u8; 32] {
+    let sk_e = p256::SecretKey::from_slice(&first("skEm")).expect("valid scalar");
+    let pk_r = p256::PublicKey::from_sec1_bytes(&first("pkRm")).expect("valid point");
+    let dh = p256::ecdh::diffie_hellman(sk_e.to_nonzero_scalar(), pk_r.as_affine());
+    (*dh.raw_secret_bytes()).into()
+}
+
+#[test]
+fn schedule_extract_and_expand_gives_the_rfc_shared_secret() {
+    let shared = schedule::shared_secret(&rfc_dh(), &array("enc"), &array("pkRm"));
+    assert_eq!(&shared[..], &first("shared_secret")[..]);
+}
+
+#[test]
+fn schedule_gives_the_rfc_key_schedule_context() {
+    let context = schedule::key_schedule_context(Suite::P256Sha256Aes128Gcm, &first("info"));
+    assert_eq!(&context[..], &first("key_schedule_context")[..]);
+}
+
+#[test]
+fn schedule_gives_the_rfc_secret_key_and_base_nonce() {
+    let shared: [u8; 32] = array("shared_secret");
+    let secret = schedule::secret_for_tests(Suite::P256Sha256Aes128Gcm, &shared);
+    assert_eq!(&secret[..], &first("secret")[..]);
+    let keys = schedule::key_schedule_base(Suite::P256Sha256Aes128Gcm, &shared, &first("info"));
+    assert_eq!(keys.expose_key(), &first("key")[..]);
+    assert_eq!(&keys.base_nonce()[..], &first("base_nonce")[..]);
+}
+
+#[test]
+fn schedule_key_is_32_bytes_for_aes256gcm_and_differs() {
+    let shared: [u8; 32] = array("shared_secret");
+    let k128 = schedule::key_schedule_base(Suite::P256Sha256Aes128Gcm, &shared, b"orderseal/v1");
+    let k256 = schedule::key_schedule_base(Suite::P256Sha256Aes256Gcm, &shared, b"orderseal/v1");
+    assert_eq!(k256.expose_key().len(), 32);
+    assert_ne!(k128.expose_key(), &k256.expose_key()[..16]);
+    assert_ne!(k128.base_nonce(), k256.base_nonce());
 }

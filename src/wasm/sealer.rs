@@ -1,4 +1,7 @@
-//! `Sealer`: seals form fields to one public key.
+//! `Sealer`: seals form fields to one public key, in one step
+//! ([`Sealer::seal_at`], the `hpke` crate) or in three, for JavaScript to do
+//! the ECDH and AES-GCM with WebCrypto ([`Sealer::prepare_at`],
+//! [`Prepared::finish`], [`Keyed::into_envelope`]).
 
 use js_sys::JSON;
 use wasm_bindgen::prelude::*;
@@ -6,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::convert::{self, object, option_string};
 use super::error::to_js;
 use crate::error::KeyEncoding;
-use crate::{Error, PublicKey, Sealer};
+use crate::{Envelope, Error, Keyed, Prepared, PublicKey, Sealer};
 
 /// Seals order forms to the company's public key. Build it once per key.
 #[wasm_bindgen(js_name = Sealer)]
@@ -47,24 +50,113 @@ impl JsSealer {
         self.inner.recipient().fingerprint().to_string()
     }
 
+    /// The recipient key as a 65-byte uncompressed SEC1 point, for
+    /// WebCrypto's `importKey("raw", …, { name: "ECDH", namedCurve: "P-256" })`.
+    #[wasm_bindgen(getter)]
+    pub fn recipient(&self) -> Vec<u8> {
+        self.inner.recipient().to_sec1_uncompressed().to_vec()
+    }
+
     /// `seal(fields, { formId })`: `{ envelope, json, submissionId }`, the
     /// envelope as an object and as the JSON text to submit. Stamped with
     /// `Date.now()`.
     pub fn seal(&self, fields: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
-        super::ready().map_err(to_js)?;
-        let form = option_string(options, "formId")
-            .map_err(|why| to_js(Error::BadPlaintext(why)))?
-            .unwrap_or_default();
-        let fields = convert::fields_from_js(fields).map_err(to_js)?;
-        // Unix seconds; before 1970 (a broken clock) counts as 0.
-        let ts = (js_sys::Date::now() / 1000.0).floor().max(0.0) as u64;
-        let envelope = self.inner.seal_at(&form, &fields, ts).map_err(to_js)?;
-        let json = envelope.to_json();
-        let parsed = JSON::parse(&json)?;
-        Ok(object(&[
-            ("envelope", parsed),
-            ("json", JsValue::from_str(&json)),
-            ("submissionId", JsValue::from_str(&envelope.submission_id())),
-        ]))
+        let (form, fields, ts) = seal_inputs(fields, options)?;
+        sealed(self.inner.seal_at(&form, &fields, ts).map_err(to_js)?)
+    }
+
+    /// `prepare(fields, { formId })`: the first step of a seal whose ECDH and
+    /// AES-GCM JavaScript does ([`Sealer::prepare_at`]): checks and pads the
+    /// fields, like `seal`. Stamped with `Date.now()`.
+    pub fn prepare(&self, fields: &JsValue, options: &JsValue) -> Result<JsPrepared, JsValue> {
+        let (form, fields, ts) = seal_inputs(fields, options)?;
+        let inner = self.inner.prepare_at(&form, &fields, ts).map_err(to_js)?;
+        Ok(JsPrepared { inner })
+    }
+}
+
+/// The form id, fields and time stamp of `seal` and `prepare`.
+fn seal_inputs(
+    fields: &JsValue,
+    options: &JsValue,
+) -> Result<(String, crate::Fields, u64), JsValue> {
+    super::ready().map_err(to_js)?;
+    let form = option_string(options, "formId")
+        .map_err(|why| to_js(Error::BadPlaintext(why)))?
+        .unwrap_or_default();
+    let fields = convert::fields_from_js(fields).map_err(to_js)?;
+    // Unix seconds; before 1970 (a broken clock) counts as 0.
+    let ts = (js_sys::Date::now() / 1000.0).floor().max(0.0) as u64;
+    Ok((form, fields, ts))
+}
+
+/// `{ envelope, json, submissionId }`.
+fn sealed(envelope: Envelope) -> Result<JsValue, JsValue> {
+    let json = envelope.to_json();
+    let parsed = JSON::parse(&json)?;
+    Ok(object(&[
+        ("envelope", parsed),
+        ("json", JsValue::from_str(&json)),
+        ("submissionId", JsValue::from_str(&envelope.submission_id())),
+    ]))
+}
+
+/// A seal waiting for its ECDH ([`Prepared`]). Used once: `finish`
+/// consumes it.
+#[wasm_bindgen(js_name = PreparedSeal)]
+pub struct JsPrepared {
+    inner: Prepared,
+}
+
+#[wasm_bindgen(js_class = PreparedSeal)]
+impl JsPrepared {
+    /// `finish(enc, dh)`: `enc` the ephemeral public key (`exportKey("raw")`,
+    /// 65 bytes), `dh` the ECDH result (`deriveBits(…, 256)`, 32 bytes).
+    /// Throws `unavailable` for anything else ([`Prepared::finish`]).
+    pub fn finish(self, enc: &[u8], dh: &[u8]) -> Result<JsKeyed, JsValue> {
+        let inner = self.inner.finish(enc, dh).map_err(to_js)?;
+        Ok(JsKeyed { inner })
+    }
+}
+
+/// A seal waiting for its AES-GCM ([`Keyed`]). Used once: `intoEnvelope`
+/// consumes it (and `free()` zeroizes the key if it is never used).
+#[wasm_bindgen(js_name = KeyedSeal)]
+pub struct JsKeyed {
+    inner: Keyed,
+}
+
+#[wasm_bindgen(js_class = KeyedSeal)]
+impl JsKeyed {
+    /// The AES-GCM key (16 or 32 bytes). The caller imports it and then
+    /// overwrites its copy.
+    #[wasm_bindgen(getter)]
+    pub fn key(&self) -> Vec<u8> {
+        self.inner.expose_key().to_vec()
+    }
+
+    /// The AES-GCM nonce (`iv`, 12 bytes).
+    #[wasm_bindgen(getter)]
+    pub fn nonce(&self) -> Vec<u8> {
+        self.inner.nonce().to_vec()
+    }
+
+    /// The AES-GCM additional data.
+    #[wasm_bindgen(getter)]
+    pub fn aad(&self) -> Vec<u8> {
+        self.inner.aad().to_vec()
+    }
+
+    /// The padded document to encrypt.
+    #[wasm_bindgen(getter)]
+    pub fn plaintext(&self) -> Vec<u8> {
+        self.inner.plaintext().to_vec()
+    }
+
+    /// `intoEnvelope(ct)`: the AES-GCM output (tag appended) →
+    /// `{ envelope, json, submissionId }`, like `Sealer.seal`.
+    #[wasm_bindgen(js_name = intoEnvelope)]
+    pub fn into_envelope(self, ct: Vec<u8>) -> Result<JsValue, JsValue> {
+        sealed(self.inner.into_envelope(ct).map_err(to_js)?)
     }
 }

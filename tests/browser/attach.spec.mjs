@@ -122,6 +122,9 @@ test('a submitted form posts only an envelope, which opens to every field', asyn
   const sent = recordRequests(page);
   await open(page);
   await expect.poll(() => page.evaluate(() => window.ready)).toBe(KEY.kid);
+  // Sealed by WebCrypto's ECDH and AES-GCM around the core; opened below by
+  // the package's Opener (the hpke crate).
+  expect(await page.evaluate(() => window.engine)).toBe('webcrypto');
   await fillOrder(page);
   await page.click('#send');
   await expect(page.locator('#status')).toHaveText(/sent/);

@@ -53,10 +53,15 @@ test('CODES, errorCodes() and the TypeScript unions are the same lists', () => {
   assert.deepEqual(union('AttachErrorCode'), [...ATTACH_CODES]);
 });
 
-test('sealed in Node, opened natively by the Rust core', async () => {
-  const sealer = new Sealer(key.public_jwk, { expectedKeyId: key.kid });
-  assert.equal(sealer.keyId, key.kid);
-  assert.equal(sealer.fingerprint, key.fingerprint);
+test('sealed in Node with each engine, opened natively by the Rust core', async () => {
+  const sealers = ['webcrypto', 'wasm'].map(
+    (engine) => new Sealer(key.public_jwk, { expectedKeyId: key.kid, engine }),
+  );
+  assert.deepEqual(sealers.map((s) => s.engine), ['webcrypto', 'wasm']);
+  for (const sealer of sealers) {
+    assert.equal(sealer.keyId, key.kid);
+    assert.equal(sealer.fingerprint, key.fingerprint);
+  }
   const pdf = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0, 255]);
   const cases = [
     {
@@ -83,15 +88,17 @@ test('sealed in Node, opened natively by the Rust core', async () => {
   ];
   const dir = mkdtempSync(join(tmpdir(), 'orderseal-node-sealed-'));
   try {
-    for (const [i, c] of cases.entries()) {
-      const sealed = await sealer.seal(c.fields, { formId: 'order' });
-      assert.equal(sealed.envelope.kid, key.kid);
-      assert.equal(sealed.submissionId, sealed.envelope.sid);
-      assert.deepEqual(JSON.parse(sealed.json), sealed.envelope);
-      writeFileSync(
-        join(dir, `case-${i}.json`),
-        JSON.stringify({ envelope: sealed.json, plaintext: { fields: c.plaintext } }),
-      );
+    for (const sealer of sealers) {
+      for (const [i, c] of cases.entries()) {
+        const sealed = await sealer.seal(c.fields, { formId: 'order' });
+        assert.equal(sealed.envelope.kid, key.kid);
+        assert.equal(sealed.submissionId, sealed.envelope.sid);
+        assert.deepEqual(JSON.parse(sealed.json), sealed.envelope);
+        writeFileSync(
+          join(dir, `case-${sealer.engine}-${i}.json`),
+          JSON.stringify({ envelope: sealed.json, plaintext: { fields: c.plaintext } }),
+        );
+      }
     }
     const run = spawnSync(
       'cargo',
@@ -104,7 +111,7 @@ test('sealed in Node, opened natively by the Rust core', async () => {
     );
     assert.equal(run.status, 0, `cargo test failed:\n${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /1 passed/);
-    assert.match(run.stdout, new RegExp(`opened ${cases.length} envelopes`));
+    assert.match(run.stdout, new RegExp(`opened ${2 * cases.length} envelopes`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -198,5 +205,97 @@ test('without crypto.getRandomValues, init() refuses', async () => {
     assert.throws(() => new api.Sealer(key.public_jwk), { code: 'unavailable' });
   } finally {
     Object.defineProperty(globalThis, 'crypto', saved);
+  }
+});
+
+test('each engine seals what the package Opener (the hpke crate) opens, in the same shape', async () => {
+  const opener = new Opener();
+  opener.addKey(key.private_pkcs8_pem);
+  const fields = { product: 'Engraved pen', colors: ['red', 'blue'], note: 'x'.repeat(3000) };
+  const lengths = [];
+  for (const [engine, used] of [['webcrypto', 'webcrypto'], ['wasm', 'wasm'], ['auto', 'webcrypto'], [undefined, 'webcrypto']]) {
+    const sealer = new Sealer(key.public_jwk, { engine });
+    assert.equal(sealer.engine, used, `engine ${engine}`);
+    const sealed = await sealer.seal(fields, { formId: 'order' });
+    assert.equal(sealer.engine, used, 'and stays');
+    const opened = opener.open(sealed.json);
+    assert.deepEqual(opened.fields, fields, `engine ${engine}`);
+    assert.equal(opened.sid, sealed.submissionId);
+    lengths.push([sealed.envelope.enc.length, sealed.envelope.ct.length]);
+    sealer.free();
+  }
+  assert.deepEqual(new Set(lengths.map(String)).size, 1, 'same enc and ct lengths');
+  await assert.rejects(
+    new Sealer(key.public_jwk, { engine: 'webcrypto' }).seal({ qty: 12 }, { formId: 'order' }),
+    { code: 'plaintext_invalid' },
+    'the core checks the fields first, whatever the engine',
+  );
+  assert.throws(() => new Sealer(key.public_jwk, { engine: 'openssl' }), TypeError);
+});
+
+test('without crypto.subtle: engine webcrypto throws unavailable, auto seals with wasm', async () => {
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+  const real = globalThis.crypto;
+  Object.defineProperty(globalThis, 'crypto', {
+    value: { getRandomValues: (a) => real.getRandomValues(a) },
+    configurable: true,
+  });
+  try {
+    assert.throws(() => new Sealer(key.public_jwk, { engine: 'webcrypto' }), {
+      code: 'unavailable',
+      message: /WebCrypto/,
+    });
+    const sealer = new Sealer(key.public_jwk);
+    assert.equal(sealer.engine, 'wasm');
+    const opener = new Opener();
+    opener.addKey(key.private_pkcs8_pem);
+    const sealed = await sealer.seal({ a: 'b' }, { formId: 'order' });
+    assert.deepEqual(opener.open(sealed.json).fields, { a: 'b' });
+  } finally {
+    Object.defineProperty(globalThis, 'crypto', saved);
+  }
+});
+
+test('a WebCrypto failure mid-seal: webcrypto rejects with unavailable, auto seals again with wasm', async () => {
+  const subtle = globalThis.crypto.subtle;
+  const opener = new Opener();
+  opener.addKey(key.private_pkcs8_pem);
+  for (const step of ['generateKey', 'deriveBits', 'encrypt']) {
+    const forced = new Sealer(key.public_jwk, { engine: 'webcrypto' });
+    const auto = new Sealer(key.public_jwk);
+    subtle[step] = async () => {
+      throw new DOMException(`${step} is broken`, 'OperationError');
+    };
+    try {
+      await assert.rejects(forced.seal({ a: 'b' }, { formId: 'order' }), {
+        name: 'OrderSealError',
+        code: 'unavailable',
+        message: new RegExp(`${step} is broken`),
+      });
+      assert.equal(forced.engine, 'webcrypto');
+      const sealed = await auto.seal({ a: 'b' }, { formId: 'order' });
+      assert.equal(auto.engine, 'wasm', `after ${step} failed`);
+      assert.deepEqual(opener.open(sealed.json).fields, { a: 'b' });
+    } finally {
+      delete subtle[step];
+    }
+    // WebCrypto works again: the forced sealer recovers.
+    const sealed = await forced.seal({ a: 'c' }, { formId: 'order' });
+    assert.deepEqual(opener.open(sealed.json).fields, { a: 'c' });
+  }
+});
+
+test('the split seal refuses an ECDH result that is not P-256 (unavailable)', () => {
+  const sealer = new glue.Sealer(key.public_jwk, {});
+  assert.equal(sealer.recipient.length, 65);
+  const bad = [
+    [new Uint8Array(64), new Uint8Array(32)],
+    [new Uint8Array(65), new Uint8Array(32)],
+    [sealer.recipient, new Uint8Array(31)],
+  ];
+  for (const [enc, dh] of bad) {
+    const prepared = sealer.prepare({ a: 'b' }, { formId: 'order' });
+    assert.throws(() => prepared.finish(enc, dh), { code: 'unavailable' });
+    assert.throws(() => prepared.finish(sealer.recipient, new Uint8Array(32)), 'used once');
   }
 });
