@@ -15,14 +15,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
 
-// gzip -9 budgets, in bytes. Measured on 2026-11-25 (js/README.md): wasm
-// 156 718, glue 5 791, layer 10 7xx. Set about 8% above, so that growth is
-// a decision, not an accident.
+// gzip -9 budgets, in bytes. Measured on 2026-11-25 after the WebCrypto
+// seal path landed (js/README.md): wasm 161 824, glue 6 827, layer 12 230,
+// total 180 881. Set about 8% above, so that growth is a decision, not an
+// accident.
 const BUDGETS = {
-  wasm: Number(process.env.SIZE_BUDGET_WASM ?? 170_000),
-  glue: Number(process.env.SIZE_BUDGET_GLUE ?? 6_500),
-  layer: Number(process.env.SIZE_BUDGET_LAYER ?? 12_000),
-  total: Number(process.env.SIZE_BUDGET_TOTAL ?? 190_000),
+  wasm: Number(process.env.SIZE_BUDGET_WASM ?? 175_000),
+  glue: Number(process.env.SIZE_BUDGET_GLUE ?? 7_400),
+  layer: Number(process.env.SIZE_BUDGET_LAYER ?? 13_200),
+  total: Number(process.env.SIZE_BUDGET_TOTAL ?? 196_000),
 };
 
 const args = process.argv.slice(2);
