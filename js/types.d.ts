@@ -98,6 +98,12 @@ export interface SealerOptions {
    */
   expectedKeyId?: string;
   /**
+   * The HPKE suite to seal with (docs/FORMAT.md §2): AES-128-GCM by default,
+   * or AES-256-GCM if the company chose it. Both engines support both;
+   * another name is refused with `unsupported_suite`.
+   */
+  suite?: 'P256-SHA256-A128GCM' | 'P256-SHA256-A256GCM';
+  /**
    * How `seal()` does the cryptography. Both engines write the same envelope
    * format (docs/FORMAT.md), which opens the same way.
    *

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::convert::{self, object, option_string};
 use super::error::to_js;
 use crate::error::KeyEncoding;
-use crate::{Envelope, Error, Keyed, Prepared, PublicKey, Sealer};
+use crate::{Envelope, Error, Keyed, Prepared, PublicKey, Sealer, Suite};
 
 /// Seals order forms to the company's public key. Build it once per key.
 #[wasm_bindgen(js_name = Sealer)]
@@ -19,10 +19,11 @@ pub struct JsSealer {
 
 #[wasm_bindgen(js_class = Sealer)]
 impl JsSealer {
-    /// `new Sealer(key, { expectedKeyId })`: `key` is a JWK object, JWK or
-    /// SPKI PEM text, hex or base64url SEC1 text, or DER / SEC1 bytes.
+    /// `new Sealer(key, { expectedKeyId, suite })`: `key` is a JWK object,
+    /// JWK or SPKI PEM text, hex or base64url SEC1 text, or DER / SEC1 bytes.
     /// With `expectedKeyId`, a key with another id is refused
-    /// (`kid_mismatch`).
+    /// (`kid_mismatch`). `suite` is a suite name of docs/FORMAT.md §2
+    /// (default `P256-SHA256-A128GCM`); another is `unsupported_suite`.
     #[wasm_bindgen(constructor)]
     pub fn new(key: &JsValue, options: &JsValue) -> Result<JsSealer, JsValue> {
         super::ready().map_err(to_js)?;
@@ -32,9 +33,13 @@ impl JsSealer {
         if let Some(expected) = expected {
             key.expect_key_id(&expected).map_err(to_js)?;
         }
-        Ok(JsSealer {
-            inner: Sealer::new(&key),
-        })
+        let mut inner = Sealer::new(&key);
+        if let Some(name) =
+            option_string(options, "suite").map_err(|why| to_js(Error::UnsupportedSuite(why)))?
+        {
+            inner = inner.with_suite(Suite::from_name(&name).map_err(to_js)?);
+        }
+        Ok(JsSealer { inner })
     }
 
     /// The recipient key's id (16 hex characters), as envelopes name it.

@@ -233,6 +233,25 @@ test('each engine seals what the package Opener (the hpke crate) opens, in the s
   assert.throws(() => new Sealer(key.public_jwk, { engine: 'openssl' }), TypeError);
 });
 
+test('a company may seal with AES-256-GCM: each engine writes that suite and it opens', async () => {
+  const opener = new Opener();
+  opener.addKey(key.private_pkcs8_pem);
+  const fields = { product: 'Signet ring', engraving: 'A. L.' };
+  for (const engine of ['webcrypto', 'wasm']) {
+    const sealer = new Sealer(key.public_jwk, { engine, suite: 'P256-SHA256-A256GCM' });
+    const sealed = await sealer.seal(fields, { formId: 'order' });
+    assert.equal(sealed.envelope.suite, 'P256-SHA256-A256GCM', engine);
+    assert.deepEqual(opener.open(sealed.json).fields, fields, engine);
+    sealer.free();
+  }
+  const plain = new Sealer(key.public_jwk);
+  assert.equal((await plain.seal(fields, { formId: 'order' })).envelope.suite, 'P256-SHA256-A128GCM');
+  plain.free();
+  assert.throws(() => new Sealer(key.public_jwk, { suite: 'p256-sha256-a256gcm' }), {
+    code: 'unsupported_suite',
+  });
+});
+
 test('without crypto.subtle: engine webcrypto throws unavailable, auto seals with wasm', async () => {
   const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
   const real = globalThis.crypto;
