@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{cli, openssl, TestKey};
+use crate::support::{cli, openssl, openssl_p256_key, TestKey};
 
 /// Decrypts `envelope` with `key`; expects exit 1 and `code` on stderr.
 fn decrypt_fails(key: &TestKey, envelope: &str, code: &str) -> String {
@@ -277,30 +277,8 @@ fn non_p256_and_broken_keys_are_refused_by_every_command() {
 fn a_private_key_whose_public_half_does_not_match_is_key_mismatch() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    openssl(
-        d,
-        &[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-noout",
-            "-out",
-            "a.pem",
-        ],
-    );
-    openssl(
-        d,
-        &[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-noout",
-            "-out",
-            "b.pem",
-        ],
-    );
+    openssl_p256_key(d, "a.pem");
+    openssl_p256_key(d, "b.pem");
     openssl(
         d,
         &["ec", "-in", "a.pem", "-outform", "DER", "-out", "a.der"],

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{cli, json_lines, openssl, TestKey};
+use crate::support::{cli, json_lines, openssl, openssl_p256_key, TestKey};
 
 const ORDER: &str = r#"{
   "customer": {"name": "Ada Lovelace, \"Countess\"", "vip": true},
@@ -250,18 +250,7 @@ fn openssl_generated_keys_work_for_encrypt_and_decrypt() {
     let d = dir.path();
     // SEC1 `EC PRIVATE KEY` (with an EC PARAMETERS block when -noout is
     // left out), and PKCS#8 from genpkey.
-    openssl(
-        d,
-        &[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-noout",
-            "-out",
-            "k.pem",
-        ],
-    );
+    openssl_p256_key(d, "k.pem");
     openssl(d, &["pkey", "-in", "k.pem", "-pubout", "-out", "k.pub.pem"]);
     openssl(
         d,

@@ -154,6 +154,23 @@ impl TestKey {
 }
 
 /// Runs `openssl ARGS` in `dir`.
+/// `openssl ecparam -name prime256v1 -genkey -noout -out FILE` in `dir`: a
+/// P-256 private key in OpenSSL's SEC1 `EC PRIVATE KEY` form.
+pub fn openssl_p256_key(dir: &Path, file: &str) {
+    openssl(
+        dir,
+        &[
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+            file,
+        ],
+    );
+}
+
 pub fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl")
         .args(args)
