@@ -1,8 +1,17 @@
-// The package's API around one wasm-bindgen build (web or Node): `init`,
-// `Sealer`, `Opener`. Shared by index.js (browsers) and node.js.
+// The package's API around the wasm-bindgen builds: `init`, `Sealer`,
+// `Opener`. Shared by index.js (browsers) and node.js.
+//
+// There are two builds of the same crate (Cargo feature `full`):
+//   - the seal build (browsers with WebCrypto): the core's seal steps only
+//     (checks, padding, RFC 9180 key schedule, envelope); WebCrypto does the
+//     P-256 ECDH and the AES-GCM. Small, so the order page is ready fast;
+//   - the full build: also the pure-Rust seal (the `hpke` crate: the
+//     reference, and the engine where WebCrypto is missing or fails) and the
+//     Opener. Node loads it; browsers load it where the seal build cannot
+//     seal, or when asked for it (the back office), or later, on demand.
 //
 // What this layer adds to the wasm classes, and nothing more:
-//   - fail closed: until init() has loaded the module and its self-test has
+//   - fail closed: until init() has loaded a build and its self-test has
 //     passed, and forever after a failure (no WebAssembly, no
 //     crypto.getRandomValues, the .wasm did not load, the self-test failed,
 //     the module trapped), every call throws an `unavailable` error;
@@ -10,12 +19,14 @@
 //     which only JavaScript can do (asynchronously);
 //   - where WebCrypto is there (the `webcrypto` engine), `seal()` has it do
 //     the P-256 ECDH and the AES-GCM, which are many times faster there than
-//     in wasm; the core still checks and pads the fields, runs the RFC 9180
-//     key schedule and writes the envelope (see `sealWithWebCrypto`);
+//     in wasm, once it has passed a known-answer test (webcrypto-check.js);
+//     the core still checks and pads the fields, runs the RFC 9180 key
+//     schedule and writes the envelope (see `sealWithWebCrypto`);
 //   - private fields (#inner), so that the wasm handles are not reachable.
 // Sealing, key parsing, validation and errors are the Rust core's.
 
 import { ERROR_NAME, isOrderSealError, orderSealError } from './errors.js';
+import { checkWebCrypto } from './webcrypto-check.js';
 
 const isBlob = (v) => typeof Blob !== 'undefined' && v instanceof Blob;
 const isFileList = (v) => typeof FileList !== 'undefined' && v instanceof FileList;
@@ -28,17 +39,46 @@ async function readBlob(blob) {
   };
 }
 
+// WebCrypto, where the page may use it: in a secure context (https, or
+// localhost) and with `crypto.subtle` (Node >= 20 has it, and no
+// isSecureContext).
+const subtleCrypto = () =>
+  globalThis.isSecureContext === false ? undefined : globalThis.crypto?.subtle;
+const hasWebCrypto = () => typeof subtleCrypto()?.deriveBits === 'function';
+
+/** An export only the full build has. */
+const FULL_ONLY_EXPORT = '__wbg_opener_free';
+
+/** `{ seal, full }` sources, rather than one source for wasm-bindgen. */
+const isSources = (v) =>
+  v !== null &&
+  typeof v === 'object' &&
+  Object.getPrototypeOf(v) === Object.prototype &&
+  ('seal' in v || 'full' in v);
+
 /**
- * @param {(input?: unknown) => unknown} load returns the wasm-bindgen
- *   module, initialised (may return a Promise).
+ * @param {object} builds
+ * @param {(source?: unknown) => unknown} builds.full loads the full build
+ *   (from `source`, or from where the package keeps it) and returns the
+ *   initialised wasm-bindgen module, or a Promise of it.
+ * @param {(source?: unknown) => Promise<unknown>} [builds.seal] the same
+ *   for the seal build (browsers only).
  */
-export function createApi(load) {
-  /** The wasm-bindgen module once it has passed its self-test. */
+export function createApi({ full: loadFull, seal: loadSeal }) {
+  /** The build Sealer and Opener are made from, once it has passed its self-test. */
   let glue = null;
+  /** The full build once loaded (`glue` itself if init() chose it). */
+  let fullGlue = null;
+  /** Where the full build comes from if the seal build needs it later. */
+  let fullSource;
+  /** The full build's loading, once started. */
+  let fullLoading = null;
   /** Why orderseal is unavailable, once it is (never reset). */
   let failure = null;
   /** The one init() in flight or done. */
   let initialising = null;
+  /** The WebCrypto known-answer test, once started. */
+  let webCryptoChecked = null;
 
   const unavailable = (message, cause) =>
     orderSealError('unavailable', `orderseal is unavailable: ${message}`, { cause });
@@ -53,6 +93,7 @@ export function createApi(load) {
               error,
             );
       glue = null;
+      fullGlue = null;
     }
     return failure;
   }
@@ -71,14 +112,64 @@ export function createApi(load) {
     }
   }
 
-  // Adopts a loaded module: runs its self-test (Rust: orderseal::selftest).
-  function adopt(module) {
+  // A lazy source is a function returning one (so that the full build is
+  // fetched only if it is needed).
+  const resolve = (source) => (typeof source === 'function' ? source() : source);
+
+  // Which build one source holds: compiled here and told apart by its
+  // exports (each build has its own JavaScript glue).
+  async function sniff(input) {
+    let source = await input;
+    if (!(source instanceof WebAssembly.Module)) {
+      if (typeof Response === 'function' && !(source instanceof Response) && !ArrayBuffer.isView(source) && !(source instanceof ArrayBuffer)) {
+        source = await fetch(source);
+      }
+      if (typeof Response === 'function' && source instanceof Response) {
+        if (!source.ok) throw new Error(`the .wasm did not load (HTTP ${source.status})`);
+        source = await source.arrayBuffer();
+      }
+      source = await WebAssembly.compile(source);
+    }
+    const full = WebAssembly.Module.exports(source).some((e) => e.name === FULL_ONLY_EXPORT);
+    return full ? { full: source } : { seal: source };
+  }
+
+  /** Resolves once WebCrypto has passed its known-answer test. */
+  function webCryptoWorks() {
+    webCryptoChecked ??= checkWebCrypto(subtleCrypto());
+    return webCryptoChecked;
+  }
+
+  async function adoptFull(source) {
+    const module = await loadFull(source);
+    // Rust: orderseal::selftest::run, the whole pipeline.
     module.selfTest();
-    glue = module;
+    fullGlue = module;
+    return module;
+  }
+
+  async function start(input) {
+    const sources = input === undefined ? {} : isSources(input) ? input : await sniff(input);
+    fullSource = sources.full;
+    const onlyFull = sources.full !== undefined && sources.seal === undefined;
+    if (loadSeal && hasWebCrypto() && !onlyFull) {
+      const module = await loadSeal(await resolve(sources.seal));
+      // Rust: orderseal::selftest::run_seal_steps.
+      module.selfTest();
+      try {
+        await webCryptoWorks();
+        glue = module;
+        return;
+      } catch {
+        // This WebCrypto cannot be trusted to seal: the pure-Rust engine
+        // (the full build) seals instead.
+      }
+    }
+    glue = await adoptFull(await resolve(sources.full));
   }
 
   /**
-   * Loads the module and runs the self-test, once. Resolves when orderseal
+   * Loads a build and runs its self-test, once. Resolves when orderseal
    * can be used; rejects with an `unavailable` error otherwise (and every
    * later call throws it too).
    */
@@ -87,7 +178,7 @@ export function createApi(load) {
       if (failure) throw refusal();
       try {
         check();
-        adopt(await load(input));
+        await start(input);
       } catch (error) {
         throw fail(error);
       }
@@ -95,17 +186,36 @@ export function createApi(load) {
     return initialising;
   }
 
-  /** Synchronous init() for Node, where the module loads synchronously. */
+  /** Synchronous init() for Node, where the full build loads synchronously. */
   function initSync() {
     try {
       check();
-      adopt(load());
+      const module = loadFull();
+      module.selfTest();
+      glue = fullGlue = module;
       initialising = Promise.resolve();
     } catch (error) {
       fail(error);
       initialising = Promise.reject(refusal());
       initialising.catch(() => {});
     }
+  }
+
+  /** The full build, loaded now if init() chose the seal build. */
+  function full() {
+    if (fullGlue) return Promise.resolve(fullGlue);
+    fullLoading ??= (async () => {
+      try {
+        return await adoptFull(await resolve(fullSource));
+      } catch (error) {
+        // A build that loads but fails its self-test is a broken platform;
+        // one that does not load (offline) may load on the next try.
+        fullLoading = null;
+        if (error instanceof Error && /self-test/.test(error.message)) throw fail(error);
+        throw unavailable(`the full build did not load: ${error instanceof Error ? error.message : String(error)}`, error);
+      }
+    })();
+    return fullLoading;
   }
 
   // Calls `f(glue)`, refusing while unavailable. A wasm trap (a Rust panic:
@@ -148,12 +258,6 @@ export function createApi(load) {
     }
     return out;
   }
-
-  // WebCrypto, where the page may use it: in a secure context (https, or
-  // localhost) and with `crypto.subtle` (Node >= 20 has it, and no
-  // isSecureContext).
-  const subtleCrypto = () =>
-    globalThis.isSecureContext === false ? undefined : globalThis.crypto?.subtle;
 
   const ECDH_P256 = { name: 'ECDH', namedCurve: 'P-256' };
 
@@ -206,6 +310,10 @@ export function createApi(load) {
 
   class Sealer {
     #inner;
+    /** The same key in the full build, for the `wasm` engine (made on first use). */
+    #wasm = null;
+    /** The suite option, for #wasm. */
+    #suite;
     /** 'webcrypto' or 'wasm': how the next seal is done. */
     #engine;
     /** 'auto' falls back to 'wasm' if WebCrypto fails. */
@@ -219,11 +327,12 @@ export function createApi(load) {
         throw new TypeError(`options.engine must be one of ${ENGINES.join(', ')}`);
       }
       this.#inner = call((g) => new g.Sealer(key, options));
-      const webcrypto = typeof subtleCrypto()?.deriveBits === 'function';
+      const webcrypto = hasWebCrypto();
       if (engine === 'webcrypto' && !webcrypto) {
         this.#inner.free();
         throw unavailable('options.engine is webcrypto, but WebCrypto (crypto.subtle) is not available here');
       }
+      this.#suite = options?.suite;
       this.#engine = engine === 'wasm' || !webcrypto ? 'wasm' : 'webcrypto';
       this.#fallback = engine === 'auto';
     }
@@ -241,9 +350,24 @@ export function createApi(load) {
       return this.#engine;
     }
 
+    // The pure-Rust seal (the `hpke` crate), in the full build: this
+    // sealer's own if it is the full build's, else one made from the same
+    // (already checked) key once the full build is loaded.
+    async #sealWasm(values, options) {
+      if (this.#inner.seal) return call(() => this.#inner.seal(values, options));
+      const module = await full();
+      this.#wasm ??= call(() => new module.Sealer(this.#inner.recipient, { suite: this.#suite }));
+      return call(() => this.#wasm.seal(values, options));
+    }
+
     async seal(fields, options = {}) {
       const values = await readFiles(fields);
-      if (this.#engine === 'wasm') return call(() => this.#inner.seal(values, options));
+      if (this.#engine === 'wasm') return this.#sealWasm(values, options);
+      try {
+        await webCryptoWorks();
+      } catch (error) {
+        return this.#webCryptoFailed(error, values, options);
+      }
       // The core's checks first: their errors are the caller's, whatever the engine.
       const prepared = call(() => this.#inner.prepare(values, options));
       const subtle = subtleCrypto();
@@ -255,22 +379,29 @@ export function createApi(load) {
         this.#recipient = null;
         // A failed or trapped core is the core's `unavailable`, whatever the engine.
         if (failure) throw refusal();
-        if (this.#fallback) {
-          // Nothing was sealed: seal again (another sid) with the wasm engine,
-          // and keep to it from now on.
-          this.#engine = 'wasm';
-          return call(() => this.#inner.seal(values, options));
-        }
-        if (isOrderSealError(error)) throw error;
-        throw unavailable(
-          `WebCrypto failed to seal: ${error instanceof Error ? error.message : String(error)}`,
-          error,
-        );
+        if (isOrderSealError(error) && !this.#fallback) throw error;
+        return this.#webCryptoFailed(error, values, options);
       }
+    }
+
+    // WebCrypto failed its known-answer test or a seal: with 'auto', nothing
+    // was sealed, so seal again (another sid) with the wasm engine, and keep
+    // to it from now on; with 'webcrypto', refuse.
+    #webCryptoFailed(error, values, options) {
+      if (this.#fallback) {
+        this.#engine = 'wasm';
+        return this.#sealWasm(values, options);
+      }
+      throw unavailable(
+        `WebCrypto failed to seal: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
     }
 
     free() {
       this.#inner.free();
+      this.#wasm?.free();
+      this.#wasm = null;
     }
   }
 
@@ -278,7 +409,12 @@ export function createApi(load) {
     #inner;
 
     constructor() {
-      this.#inner = call((g) => new g.Opener());
+      if (!failure && glue && !fullGlue) {
+        throw unavailable(
+          'the Opener is in the full build: load it with init({ full }) or init(<its .wasm>)',
+        );
+      }
+      this.#inner = call(() => new fullGlue.Opener());
     }
 
     addKey(key, passphrase) {
@@ -304,5 +440,8 @@ export function createApi(load) {
 
   const version = () => call((g) => g.version());
 
-  return { init, initSync, Sealer, Opener, version };
+  /** 'seal' or 'full': the build init() loaded (undefined before). */
+  const build = () => call((g) => g.build());
+
+  return { init, initSync, Sealer, Opener, version, build };
 }

@@ -10,16 +10,30 @@ import type {
 
 export * from './types.js';
 
-/** Where the .wasm comes from; by default ./web/orderseal_bg.wasm next to the package's index.js. */
+/** Where a .wasm comes from. */
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
 /**
- * Loads the wasm module and runs its known-answer self-test, once (later
- * calls return the same Promise). Rejects with `unavailable` if WebAssembly
- * or crypto.getRandomValues is missing, the module does not load, or the
- * self-test fails; then every call throws `unavailable` too.
+ * Where each build comes from, by default next to the package's index.js:
+ * `seal` ./web/orderseal_seal_bg.wasm, `full` ./web/orderseal_bg.wasm. A
+ * function is called only if that build is needed.
  */
-export function init(input?: InitInput | Promise<InitInput>): Promise<void>;
+export interface InitSources {
+  seal?: InitInput | Promise<InitInput> | (() => InitInput | Promise<InitInput>);
+  full?: InitInput | Promise<InitInput> | (() => InitInput | Promise<InitInput>);
+}
+
+/**
+ * Loads a build and runs its known-answer self-test, once (later calls
+ * return the same Promise): the seal build where WebCrypto is there and
+ * passes its own known-answer test (RFC 9180 A.3), the full build
+ * otherwise, or when given only a full build (the back office's Opener
+ * needs it). One `input` (not `{ seal, full }`) may be either build: it is
+ * compiled and told apart by its exports. Rejects with `unavailable` if
+ * WebAssembly or crypto.getRandomValues is missing, the module does not
+ * load, or the self-test fails; then every call throws `unavailable` too.
+ */
+export function init(input?: InitInput | Promise<InitInput> | InitSources): Promise<void>;
 export default init;
 
 /** The manifest attach() reads when given no key: the newest key is used. */
@@ -77,7 +91,7 @@ export interface AttachOptions {
   /** Replacement texts (for other languages). */
   messages?: AttachMessages;
   /** Passed to init(). */
-  wasm?: InitInput;
+  wasm?: InitInput | Promise<InitInput> | InitSources;
 }
 
 export interface AttachController {

@@ -1,24 +1,36 @@
 // orderseal for browsers (plain <script type="module">, Vite, webpack 5,
-// Rollup): the wasm-bindgen `web` build, loaded by init().
+// Rollup): the wasm-bindgen `web` builds, loaded by init().
 //
 //   import { init, Sealer } from 'orderseal';
 //   await init();
 //   const sealer = new Sealer(companyJwk, { expectedKeyId: '8c2c0e3ab0b4ba7e' });
 //   const { json } = await sealer.seal({ product: 'Pen' }, { formId: 'order' });
 //
-// init() fetches ./web/orderseal_bg.wasm next to this file
-// (`new URL(..., import.meta.url)`, which bundlers understand); pass a URL,
-// Response, bytes or WebAssembly.Module to load it from elsewhere.
+// init() fetches ./web/orderseal_seal_bg.wasm (the seal build) where
+// WebCrypto can seal, and ./web/orderseal_bg.wasm (the full build) where it
+// cannot, both next to this file (`new URL(..., import.meta.url)`, which
+// bundlers understand). The full build's glue is imported only when it is
+// needed (a dynamic import, its own chunk in a bundle). To load the .wasm
+// from elsewhere, pass init() a URL, Response, bytes or WebAssembly.Module
+// of either build, or `{ seal, full }` with one of those (or a function
+// returning one, called only if that build is needed) for each.
 
-import initWasm, * as wasm from './web/orderseal.js';
+import initSeal, * as seal from './web/orderseal_seal.js';
 import { createApi } from './api.js';
 
-const api = createApi(async (input) => {
-  await initWasm(input === undefined ? undefined : { module_or_path: input });
-  return wasm;
+const api = createApi({
+  seal: async (source) => {
+    await initSeal(source === undefined ? undefined : { module_or_path: source });
+    return seal;
+  },
+  full: async (source) => {
+    const full = await import('./web/orderseal.js');
+    await full.default(source === undefined ? undefined : { module_or_path: source });
+    return full;
+  },
 });
 
-export const { init, Sealer, Opener, version } = api;
+export const { init, Sealer, Opener, version, build } = api;
 export default init;
 export { attach, DEFAULT_KEY_URL } from './attach.js';
 export { CODES, ATTACH_CODES, ERROR_NAME, isOrderSealError } from './errors.js';

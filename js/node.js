@@ -11,9 +11,9 @@ import { createRequire } from 'node:module';
 import { createApi } from './api.js';
 
 const require = createRequire(import.meta.url);
-const api = createApi(() => require('./node/orderseal.js'));
+const api = createApi({ full: () => require('./node/orderseal.js') });
 api.initSync();
 
-export const { init, Sealer, Opener, version } = api;
+export const { init, Sealer, Opener, version, build } = api;
 export default init;
 export { CODES, ATTACH_CODES, ERROR_NAME, isOrderSealError } from './errors.js';

@@ -76,6 +76,13 @@ export function isOrderSealError(value: unknown, code?: ErrorCode): value is Ord
 /** The crate version of the wasm module. Throws `unavailable` before init(). */
 export function version(): string;
 
+/**
+ * Which build init() loaded: `'seal'` (browsers with WebCrypto: the seal
+ * steps only, WebCrypto does the ECDH and AES-GCM) or `'full'` (also the
+ * pure-Rust engine and the Opener). Throws `unavailable` before init().
+ */
+export function build(): 'seal' | 'full';
+
 /** A P-256 public key as a JSON Web Key (what WebCrypto `exportKey('jwk')` gives). */
 export interface PublicJwk {
   kty: 'EC';

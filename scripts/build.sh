@@ -2,7 +2,8 @@
 # Build the release npm package into pkg/ and the native CLI into
 # target/release/orderseal.
 #
-#   pkg/web/      wasm-pack --target web      (ES module, call init() first)
+#   pkg/web/      wasm-pack --target web      (ES module, call init() first),
+#                 and the seal build (orderseal_seal*: see below)
 #   pkg/bundler/  wasm-pack --target bundler  (for webpack, Vite, Rollup...)
 #   pkg/node/     wasm-pack --target nodejs   (CommonJS)
 #   pkg/package.json  written by scripts/pkg-json.mjs
@@ -75,12 +76,26 @@ for target in web bundler nodejs; do
     rm -f "$stage/$dir/.gitignore" "$stage/$dir/README.md" "$stage/$dir"/LICENSE*
 done
 
+# --- wasm: the seal build (web only) --------------------------------------
+# The same crate without its `full` feature: what an order page loads where
+# WebCrypto does the ECDH and AES-GCM (js/api.js chooses). Its own target
+# directory, because its RUSTFLAGS differ: sha2's compact SHA-256 (a loop
+# rather than 64 unrolled rounds: 6 KB less, and this build hashes a few
+# hundred bytes per seal).
+say "build: cargo --no-default-features -> pkg/web/orderseal_seal*"
+seal_target="$ROOT/target/seal"
+CARGO_TARGET_DIR="$seal_target" \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS --cfg sha2_backend=\"soft\" --cfg sha2_backend_soft=\"compact\"" \
+    cargo build --quiet --lib --target wasm32-unknown-unknown --profile "$WASM_PROFILE" --no-default-features
+wasm-bindgen --target web --out-dir "$stage/web" --out-name orderseal_seal \
+    "$seal_target/wasm32-unknown-unknown/$WASM_PROFILE/orderseal.wasm"
+
 # --- wasm-opt --------------------------------------------------------------
 wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
 if [ "${WASM_OPT:-1}" != 0 ]; then
     [ -x "$wasm_opt" ] || die "$wasm_opt is missing; run: bash scripts/setup.sh"
     read -ra opt_flags <<<"$WASM_OPT_FLAGS"
-    for wasm in "$stage"/*/orderseal_bg.wasm; do
+    for wasm in "$stage"/*/orderseal*_bg.wasm; do
         before=$(stat -c %s "$wasm")
         "$wasm_opt" "${opt_flags[@]}" "${WASM_FEATURES[@]}" "${WASM_STRIP[@]}" "$wasm" -o "$wasm.opt"
         mv "$wasm.opt" "$wasm"
@@ -114,7 +129,7 @@ node scripts/sri.mjs
 # ===========================================================================
 
 say "build: done"
-for wasm in pkg/*/orderseal_bg.wasm; do
+for wasm in pkg/*/orderseal*_bg.wasm; do
     say "  $wasm  $(stat -c %s "$wasm") bytes, $(gzip -9c "$wasm" | wc -c) gzipped"
 done
 say "  target/release/orderseal  $(stat -c %s target/release/orderseal) bytes"

@@ -63,7 +63,8 @@ const file = (js) => {
 // The main entry point. Conditions are tried in order; the first match wins.
 // With the JavaScript layer (js/, copied to the package root):
 //   node     node.js: the Node build, loaded and self-tested on import
-//   default  index.js: browsers and bundlers; the web build, loaded by init()
+//   default  index.js: browsers and bundlers; the web builds (seal and
+//            full), loaded by init()
 // Without it, the raw wasm-bindgen builds:
 //   node     the CommonJS build, ready on import
 //   module   bundlers (webpack, Vite, Rollup, esbuild): the bundler build,
@@ -91,6 +92,8 @@ const manifest = {
     './bundler': entry('bundler'),
     './node': entry('node'),
     './web/orderseal_bg.wasm': './web/orderseal_bg.wasm',
+    // The seal build (js/api.js), for pages that load the .wasm themselves.
+    './web/orderseal_seal_bg.wasm': './web/orderseal_seal_bg.wasm',
     './package.json': './package.json',
   },
   // For tools that predate `exports`.

@@ -9,8 +9,9 @@
 //     script imports, statically or dynamically, however deep: Chromium
 //     checks a module's preload integrity when the import graph loads it,
 //     so a changed module file (a tampered CDN or disk) is refused;
-//   - assets/integrity.js gets the .wasm's hash, which order.js passes to
-//     fetch(), itself pinned by its modulepreload.
+//   - assets/integrity.js gets the hashes of the two .wasm builds (seal and
+//     full), which the pages pass to fetch(), itself pinned by its
+//     modulepreload.
 //
 // Pages must have no inline script (the server's CSP forbids it anyway).
 //
@@ -192,14 +193,15 @@ function main() {
   const opts = parseArgs(process.argv.slice(2));
   copySite(opts);
   const { out } = opts;
-  // The .wasm hash, for order.js (before hashing the modules: this file is one).
-  const wasm = path.join(out, 'pkg/web/orderseal_bg.wasm');
+  // The .wasm hashes, for the pages (before hashing the modules: this file is one).
+  const hash = (name) => JSON.stringify(sri(fs.readFileSync(path.join(out, 'pkg/web', name))));
   const integrityJs = path.join(out, 'assets/integrity.js');
   if (fs.existsSync(integrityJs)) {
     fs.writeFileSync(
       integrityJs,
-      '// Written by scripts/sri.mjs: the Subresource Integrity of pkg/web/orderseal_bg.wasm.\n' +
-        `export const WASM_INTEGRITY = ${JSON.stringify(sri(fs.readFileSync(wasm)))};\n`,
+      '// Written by scripts/sri.mjs: the Subresource Integrity of the .wasm builds in pkg/web.\n' +
+        `export const WASM_INTEGRITY = ${hash('orderseal_bg.wasm')};\n` +
+        `export const SEAL_WASM_INTEGRITY = ${hash('orderseal_seal_bg.wasm')};\n`,
     );
   }
   for (const file of htmlFiles(out, out)) {

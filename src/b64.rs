@@ -13,6 +13,20 @@ pub fn encode(bytes: &[u8]) -> String {
     Base64UrlUnpadded::encode_string(bytes)
 }
 
+/// The length of the unpadded base64url text of `n` bytes.
+pub const fn encoded_len(n: usize) -> usize {
+    n / 3 * 4 + [0, 2, 3][n % 3]
+}
+
+/// Appends the unpadded base64url text of `bytes` to `out`, written in
+/// place: no intermediate copy of what may be a secret (a file in a form).
+pub fn encode_into(bytes: &[u8], out: &mut Vec<u8>) {
+    let start = out.len();
+    out.resize(start + encoded_len(bytes.len()), 0);
+    // The slice is exactly encoded_len long, so this cannot fail.
+    let _ = Base64UrlUnpadded::encode(bytes, &mut out[start..]);
+}
+
 /// Decodes strict unpadded base64url; `None` when the text is not canonical.
 pub fn decode(text: &str) -> Option<Vec<u8>> {
     Base64UrlUnpadded::decode_vec(text).ok()
@@ -27,6 +41,17 @@ mod tests {
         for n in 0..70u8 {
             let bytes: Vec<u8> = (0..n).collect();
             assert_eq!(decode(&encode(&bytes)).as_deref(), Some(&bytes[..]));
+        }
+    }
+
+    #[test]
+    fn encode_into_appends_exactly_encoded_len_characters() {
+        for n in 0..70u8 {
+            let bytes: Vec<u8> = (0..n).collect();
+            let mut out = b"x".to_vec();
+            encode_into(&bytes, &mut out);
+            assert_eq!(out.len(), 1 + encoded_len(bytes.len()));
+            assert_eq!(&out[1..], encode(&bytes).as_bytes());
         }
     }
 

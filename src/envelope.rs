@@ -26,7 +26,7 @@ use zeroize::Zeroizing;
 use crate::keys::{KeyId, Keyring, PrivateKey, PublicKey};
 use crate::limits::{MAX_ENVELOPE_BYTES, MAX_FORM_ID_BYTES};
 use crate::suite::{ENC_LEN, TAG_LEN};
-use crate::{b64, padding, schedule, Error, Fields, Limit, Suite};
+use crate::{b64, json_out, padding, schedule, Error, Fields, Limit, Suite};
 
 /// The envelope format version this build writes and reads.
 pub const VERSION: u64 = 1;
@@ -189,18 +189,27 @@ impl Envelope {
     /// The envelope as compact JSON, members in the documented order.
     pub fn to_json(&self) -> String {
         let h = &self.header;
-        let sid = h.submission_id();
-        let wire = Wire {
-            v: VERSION,
-            suite: Cow::Borrowed(h.suite.name()),
-            kid: Cow::Borrowed(h.kid.as_str()),
-            form: Cow::Borrowed(&h.form),
-            sid: Cow::Owned(sid),
-            ts: h.ts,
-            enc: Cow::Owned(b64::encode(&self.enc)),
-            ct: Cow::Owned(b64::encode(&self.ct)),
+        let mut out = Vec::with_capacity(self.json_len());
+        let mut member = |name: &str, value: &dyn Fn(&mut Vec<u8>)| {
+            out.push(if out.is_empty() { b'{' } else { b',' });
+            json_out::push_string(&mut out, name);
+            out.push(b':');
+            value(&mut out);
         };
-        serde_json::to_string(&wire).expect("a struct of strings and integers always serializes")
+        member("v", &|o| {
+            o.extend_from_slice(VERSION.to_string().as_bytes())
+        });
+        member("suite", &|o| json_out::push_string(o, h.suite.name()));
+        member("kid", &|o| json_out::push_string(o, h.kid.as_str()));
+        member("form", &|o| json_out::push_string(o, &h.form));
+        member("sid", &|o| json_out::push_base64(o, &h.sid));
+        member("ts", &|o| o.extend_from_slice(h.ts.to_string().as_bytes()));
+        member("enc", &|o| json_out::push_base64(o, &self.enc));
+        member("ct", &|o| json_out::push_base64(o, &self.ct));
+        out.push(b'}');
+        // Every piece above is ASCII, or a valid &str escaped byte-wise
+        // (escapes only replace ASCII bytes).
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// The submission id (base64url), for receipts and replay detection.
@@ -215,8 +224,7 @@ impl Envelope {
     /// `kid`, the form id alphabet (`check_form_id`; serde_json does not
     /// escape `/`) and base64url are plain ASCII without `"` or `\`.
     pub fn json_len(&self) -> usize {
-        // Unpadded base64 of n bytes: 4 characters per 3 bytes, rounded up.
-        let b64 = |n: usize| n / 3 * 4 + [0, 2, 3][n % 3];
+        let b64 = b64::encoded_len;
         let h = &self.header;
         let fixed = r#"{"v":,"suite":"","kid":"","form":"","sid":"","ts":,"enc":"","ct":""}"#.len();
         fixed

@@ -40,6 +40,7 @@ use crate::error::{Error, KeyEncoding};
 
 use asn1::DerKind;
 pub use fingerprint::{Fingerprint, KeyId};
+pub use jwk::{JwkMembers, Member as JwkMember};
 pub use keyring::Keyring;
 
 /// A valid P-256 public key: the key orders are sealed to.
@@ -85,11 +86,16 @@ fn public_given(enc: KeyEncoding) -> Error {
     )
 }
 
-fn json(text: &str) -> Result<SecretJson, Error> {
-    serde_json::from_str(text)
+/// Parses JSON key text (a JWK) with `serde_json`.
+fn json(text: &str) -> Result<JwkMembers, Error> {
+    let value = serde_json::from_str(text)
         .map(SecretJson)
-        .map_err(|e| Error::key_malformed(KeyEncoding::Jwk, format!("not valid JSON ({e})")))
+        .map_err(|e| Error::key_malformed(KeyEncoding::Jwk, format!("not valid JSON ({e})")))?;
+    Ok(JwkMembers::from_value(&value.0))
 }
+
+/// A JSON parser for key text that is JSON (a JWK): [`PublicKey::parse_with`].
+pub type JsonParser = fn(&str) -> Result<JwkMembers, Error>;
 
 impl PublicKey {
     fn from_point(point: p256::PublicKey) -> Self {
@@ -169,12 +175,18 @@ impl PublicKey {
     /// is a private `d`: this takes the public half. [`PublicKey::parse`],
     /// in contrast, refuses a JWK with `d`.
     pub fn from_jwk(json_text: &str) -> Result<Self, Error> {
-        Self::from_jwk_value(&json(json_text)?.0)
+        Self::from_jwk_members(&json(json_text)?)
     }
 
     /// [`PublicKey::from_jwk`] on an already parsed JSON value.
     pub fn from_jwk_value(v: &Value) -> Result<Self, Error> {
-        Self::from_sec1_in(&jwk::public_point(v)?, KeyEncoding::Jwk)
+        Self::from_jwk_members(&JwkMembers::from_value(v))
+    }
+
+    /// [`PublicKey::from_jwk`] on the members of a JSON object, whichever
+    /// parser read it.
+    pub fn from_jwk_members(jwk: &JwkMembers) -> Result<Self, Error> {
+        Self::from_sec1_in(&jwk.public_point()?, KeyEncoding::Jwk)
     }
 
     /// Reads a public key in any encoding orderseal knows: PEM `PUBLIC KEY`,
@@ -187,7 +199,14 @@ impl PublicKey {
     /// half: a private key pasted where a public one goes is about to be
     /// published.
     pub fn parse(input: &[u8]) -> Result<Self, Error> {
-        Self::from_input(classify(input)?)
+        Self::parse_with(input, json)
+    }
+
+    /// [`PublicKey::parse`] with another JSON parser for JWK text: the wasm
+    /// seal build passes the JavaScript engine's, so that it links no JSON
+    /// parser of its own.
+    pub fn parse_with(input: &[u8], json: JsonParser) -> Result<Self, Error> {
+        Self::from_input(classify(input, json)?)
     }
 
     fn from_input(input: Input) -> Result<Self, Error> {
@@ -204,8 +223,8 @@ impl PublicKey {
                 Self::from_spki_in(&der, enc)
             }
             Input::Der { enc, .. } => Err(private_given(enc)),
-            Input::Jwk(v) if jwk::has_private(&v.0) => Err(private_given(KeyEncoding::Jwk)),
-            Input::Jwk(v) => Self::from_jwk_value(&v.0),
+            Input::Jwk(v) if v.has_private() => Err(private_given(KeyEncoding::Jwk)),
+            Input::Jwk(v) => Self::from_jwk_members(&v),
             Input::Point { bytes, enc } => Self::from_sec1_in(&bytes, enc),
         }
     }
@@ -366,11 +385,11 @@ impl PrivateKey {
         Ok(key)
     }
 
-    fn from_jwk_value(v: &Value) -> Result<Self, Error> {
-        let d = jwk::private_scalar(v)?;
+    fn from_jwk_members(v: &JwkMembers) -> Result<Self, Error> {
+        let d = v.private_scalar()?;
         let key = Self::from_scalar_in(&d[..], KeyEncoding::Jwk)?;
         // RFC 7518 §6.2.2: a private EC JWK also carries x and y.
-        if jwk::public_point(v)? != key.public.to_sec1_uncompressed() {
+        if v.public_point()? != key.public.to_sec1_uncompressed() {
             return Err(Error::KeyMismatch);
         }
         Ok(key)
@@ -391,7 +410,7 @@ impl PrivateKey {
     /// [`Error::KeyMismatch`]. A public key is refused with
     /// [`Error::KeyMalformed`].
     pub fn parse(input: &[u8], passphrase: Option<&[u8]>) -> Result<Self, Error> {
-        match classify(input)? {
+        match classify(input, json)? {
             Input::Der {
                 kind,
                 der,
@@ -411,7 +430,7 @@ impl PrivateKey {
                     }
                 }
             }
-            Input::Jwk(v) if jwk::has_private(&v.0) => Self::from_jwk_value(&v.0),
+            Input::Jwk(v) if v.has_private() => Self::from_jwk_members(&v),
             Input::Jwk(_) => Err(public_given(KeyEncoding::Jwk)),
             Input::Point { enc, .. } => Err(public_given(enc)),
         }
@@ -483,14 +502,14 @@ pub enum KeyFileKind {
 /// Tells what `input` holds from its structure alone (PEM label, DER shape,
 /// JWK members), without checking the key itself or decrypting anything.
 pub fn describe(input: &[u8]) -> KeyFileKind {
-    match classify(input) {
+    match classify(input, json) {
         Ok(Input::Der { kind, .. }) => match kind {
             DerKind::Spki => KeyFileKind::PublicKey,
             DerKind::EncryptedPkcs8 => KeyFileKind::EncryptedPrivateKey,
             DerKind::Pkcs8 | DerKind::Sec1 => KeyFileKind::PrivateKey,
         },
-        Ok(Input::Jwk(v)) if !jwk::is_jwk(&v.0) => KeyFileKind::Unknown,
-        Ok(Input::Jwk(v)) if jwk::has_private(&v.0) => KeyFileKind::PrivateKey,
+        Ok(Input::Jwk(v)) if !v.is_jwk() => KeyFileKind::Unknown,
+        Ok(Input::Jwk(v)) if v.has_private() => KeyFileKind::PrivateKey,
         Ok(Input::Jwk(_)) => KeyFileKind::PublicKey,
         Ok(Input::Point { bytes, .. }) if is_sec1_point(&bytes) && bytes[..] != [0] => {
             KeyFileKind::PublicKey
@@ -522,7 +541,7 @@ enum Input {
         ec_parameters: Vec<Zeroizing<Vec<u8>>>,
     },
     /// JSON text (a JWK, if anything).
-    Jwk(SecretJson),
+    Jwk(JwkMembers),
     /// Bytes that should be a SEC1 point.
     Point { bytes: Vec<u8>, enc: KeyEncoding },
 }
@@ -530,7 +549,7 @@ enum Input {
 /// Takes the outer encoding off `input`. Binary forms are recognised
 /// before any trimming (a DER key may well end in a byte that is ASCII
 /// whitespace); text is trimmed.
-fn classify(input: &[u8]) -> Result<Input, Error> {
+fn classify(input: &[u8], json: JsonParser) -> Result<Input, Error> {
     if let Some(kind) = asn1::sniff(input) {
         return Ok(Input::Der {
             kind,

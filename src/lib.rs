@@ -23,6 +23,7 @@
 pub mod b64;
 pub mod envelope;
 pub mod error;
+mod json_out;
 pub mod keys;
 pub mod limits;
 pub mod padding;

@@ -23,7 +23,7 @@ use crate::limits::{
     MAX_FIELDS, MAX_FIELD_NAME_BYTES, MAX_FILE_NAME_BYTES, MAX_PLAINTEXT_BYTES, MAX_TEXT_BYTES,
     MAX_VALUES,
 };
-use crate::{b64, Error, Limit};
+use crate::{b64, json_out, Error, Limit};
 
 /// A file attached to a form (e.g. a purchase order PDF).
 #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
@@ -98,6 +98,63 @@ impl fmt::Debug for FieldValue {
             FieldValue::File(file) => write!(f, "File({file:?})"),
             FieldValue::Files(v) => write!(f, "Files({} files)", v.len()),
         }
+    }
+}
+
+impl FieldValue {
+    /// The length of the value as JSON.
+    fn json_len(&self) -> usize {
+        // `[a,b]`: brackets and the commas between items.
+        let list = |n: usize, items: usize| 2 + items + n.saturating_sub(1);
+        match self {
+            FieldValue::Text(t) => json_out::string_len(t),
+            FieldValue::List(v) => list(v.len(), v.iter().map(|t| json_out::string_len(t)).sum()),
+            FieldValue::File(f) => f.json_len(),
+            FieldValue::Files(v) => list(v.len(), v.iter().map(FileValue::json_len).sum()),
+        }
+    }
+
+    /// Appends the value as JSON.
+    fn write(&self, out: &mut Vec<u8>) {
+        fn list<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write(out, item);
+            }
+            out.push(b']');
+        }
+        match self {
+            FieldValue::Text(t) => json_out::push_string(out, t),
+            FieldValue::List(v) => list(out, v, |out, t| json_out::push_string(out, t)),
+            FieldValue::File(f) => f.write(out),
+            FieldValue::Files(v) => list(out, v, |out, f| f.write(out)),
+        }
+    }
+}
+
+impl FileValue {
+    /// `{"name":…,"type":…,"data":…}` (the member order is the format's).
+    const MEMBERS: [&'static [u8]; 3] = [b"{\"name\":", b",\"type\":", b",\"data\":"];
+
+    fn json_len(&self) -> usize {
+        Self::MEMBERS.iter().map(|m| m.len()).sum::<usize>()
+            + json_out::string_len(&self.name)
+            + json_out::string_len(&self.media_type)
+            + json_out::base64_len(self.data.len())
+            + 1
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(Self::MEMBERS[0]);
+        json_out::push_string(out, &self.name);
+        out.extend_from_slice(Self::MEMBERS[1]);
+        json_out::push_string(out, &self.media_type);
+        out.extend_from_slice(Self::MEMBERS[2]);
+        json_out::push_base64(out, &self.data);
+        out.push(b'}');
     }
 }
 
@@ -184,14 +241,33 @@ impl Fields {
         self.entries.is_empty()
     }
 
-    /// The plaintext document `{"fields":{...}}`, compact, before padding.
+    /// The plaintext document `{"fields":{...}}`, compact, before padding
+    /// (`docs/FORMAT.md` §4.1; [`crate::json_out`] writes it).
     pub fn to_document(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
-        let doc = Zeroizing::new(
-            serde_json::to_vec(&Document { fields: self })
-                .map_err(|e| Error::plaintext(e.to_string()))?,
-        );
-        Error::check_limit(Limit::PlaintextSize, doc.len(), MAX_PLAINTEXT_BYTES)?;
-        Ok(doc)
+        let len = self.document_len();
+        Error::check_limit(Limit::PlaintextSize, len, MAX_PLAINTEXT_BYTES)?;
+        let mut out = Zeroizing::new(Vec::with_capacity(len));
+        out.extend_from_slice(b"{\"fields\":{");
+        for (i, e) in self.entries.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            json_out::push_string(&mut out, &e.name);
+            out.push(b':');
+            e.value.write(&mut out);
+        }
+        out.extend_from_slice(b"}}");
+        Ok(out)
+    }
+
+    /// The exact length of [`Fields::to_document`]'s output.
+    fn document_len(&self) -> usize {
+        let members: usize = self
+            .entries
+            .iter()
+            .map(|e| json_out::string_len(&e.name) + 1 + e.value.json_len())
+            .sum();
+        r#"{"fields":{}}"#.len() + members + self.entries.len().saturating_sub(1)
     }
 
     /// Parses the plaintext document strictly (unknown members, duplicate
@@ -213,11 +289,6 @@ impl Fields {
                 None => Error::plaintext(e.to_string()),
             })
     }
-}
-
-#[derive(Serialize)]
-struct Document<'a> {
-    fields: &'a Fields,
 }
 
 // serde_json flattens our errors into strings; limit errors keep their

@@ -14,11 +14,18 @@
 //!    uses instead of the `hpke` crate, derives RFC 9180 A.3's key and base
 //!    nonce from its `dh`.
 //!
+//! The browser's seal build (without the `full` feature) has no `hpke`
+//! and no opener: it runs [`run_seal_steps`] instead, step 3 and the
+//! document writer, and its JavaScript layer checks WebCrypto's ECDH and
+//! AES-GCM against RFC 9180 A.3 before the first seal.
+//!
 //! Any failure is [`Error::Unavailable`]: the caller must refuse to seal.
 //! Messages name the failing step only, never plaintext or key bytes.
 
 use crate::envelope::Envelope;
-use crate::{schedule, Error, FieldValue, Fields, Opener, PrivateKey, Sealer, Suite};
+use crate::{
+    padding, schedule, Error, FieldValue, Fields, Opener, PrivateKey, PublicKey, Sealer, Suite,
+};
 
 /// The private scalar of `tests/vectors/key.json`: published, test only.
 const TEST_SCALAR: [u8; 32] = *b"orderseaf test vector key -- no!";
@@ -89,6 +96,43 @@ fn key_schedule() -> Result<(), Error> {
     Ok(())
 }
 
+/// The self-test of the browser's seal build: [`key_schedule`] (step 3),
+/// and the writer and padding of the plaintext document against
+/// [`KAT_DOCUMENT`]; then two submission ids, which must differ.
+pub fn run_seal_steps() -> Result<(), Error> {
+    let mut fields = Fields::new();
+    for (name, value) in [("product", "orderseal self-test"), ("quantity", "1")] {
+        fields
+            .push(name, FieldValue::text(value))
+            .map_err(|_| fail("known-answer fields"))?;
+    }
+    let document = fields
+        .to_document()
+        .map_err(|_| fail("known-answer document"))?;
+    if document.as_slice() != KAT_DOCUMENT.as_bytes() {
+        return Err(fail("document writer differs"));
+    }
+    let padded = padding::pad(&document);
+    if padded.len() != 1024 || padding::unpad(&padded).ok() != Some(KAT_DOCUMENT.as_bytes()) {
+        return Err(fail("padding differs"));
+    }
+    let recipient = PublicKey::from_sec1(&unhex(RFC_A3[2])).map_err(|_| fail("test key"))?;
+    let sealer = Sealer::new(&recipient);
+    let sid = |ts| {
+        sealer
+            .prepare_at(FORM, &fields, ts)
+            .map(|p| p.header().sid)
+            .map_err(|e| match e {
+                Error::Unavailable(why) => Error::Unavailable(format!("self-test failed: {why}")),
+                _ => fail("seal steps"),
+            })
+    };
+    if sid(1)? == sid(2)? {
+        return Err(fail("random numbers repeat"));
+    }
+    key_schedule()
+}
+
 /// Form id of the known answer and of the round trip.
 const FORM: &str = "orderseal-selftest";
 
@@ -156,6 +200,7 @@ mod tests {
     #[test]
     fn self_test_passes_on_a_working_build() {
         assert_eq!(run(), Ok(()));
+        assert_eq!(run_seal_steps(), Ok(()));
     }
 
     #[test]

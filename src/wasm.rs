@@ -41,9 +41,11 @@ use crate::{Error, Limit};
 
 mod convert;
 pub mod error;
+#[cfg(feature = "full")]
 mod opener;
 mod sealer;
 
+#[cfg(feature = "full")]
 pub use opener::JsOpener;
 pub use sealer::{JsKeyed, JsPrepared, JsSealer};
 
@@ -52,9 +54,28 @@ thread_local! {
     static READY: OnceCell<Result<(), Error>> = const { OnceCell::new() };
 }
 
-/// Runs the self-test on first use and returns its (cached) result.
+/// Runs the self-test on first use and returns its (cached) result: the
+/// whole pipeline in the full build, the seal steps in the seal build
+/// ([`crate::selftest`]).
 pub(crate) fn ready() -> Result<(), Error> {
-    READY.with(|cell| cell.get_or_init(crate::selftest::run).clone())
+    #[cfg(feature = "full")]
+    let test = crate::selftest::run;
+    #[cfg(not(feature = "full"))]
+    let test = crate::selftest::run_seal_steps;
+    READY.with(|cell| cell.get_or_init(test).clone())
+}
+
+/// `"full"` or `"seal"`: which of the two wasm builds this is (the `full`
+/// Cargo feature). The JavaScript layer loads the seal build where
+/// WebCrypto can seal, and the full one for the rest.
+#[wasm_bindgen]
+pub fn build() -> String {
+    if cfg!(feature = "full") {
+        "full"
+    } else {
+        "seal"
+    }
+    .to_owned()
 }
 
 /// The crate version, for diagnostics.

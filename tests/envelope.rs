@@ -403,6 +403,22 @@ proptest! {
         prop_assert_eq!(opened.header.form, form);
     }
 
+    /// `Fields::to_document` is written by hand (src/json_out.rs, so that
+    /// the wasm seal build links no JSON library); it must write exactly
+    /// what serde_json writes for the same fields, byte for byte, and its
+    /// length prediction must hold (one allocation, nothing to zeroize twice).
+    #[test]
+    fn the_document_writer_writes_what_serde_json_writes(fields in arb_fields()) {
+        #[derive(serde::Serialize)]
+        struct Document<'a> {
+            fields: &'a Fields,
+        }
+        let want = serde_json::to_vec(&Document { fields: &fields }).expect("serializes");
+        let got = fields.to_document().expect("within limits");
+        prop_assert_eq!(got.capacity(), got.len());
+        prop_assert_eq!(&got[..], &want[..]);
+    }
+
     #[test]
     fn parsing_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         let _ = Envelope::parse(&bytes);

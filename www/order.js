@@ -3,7 +3,7 @@
 // receipt. No crypto here: the browser module does all of it.
 
 import { attach } from './pkg/index.js';
-import { WASM_INTEGRITY } from './assets/integrity.js';
+import { SEAL_WASM_INTEGRITY, WASM_INTEGRITY } from './assets/integrity.js';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -38,11 +38,18 @@ po.addEventListener('change', () => {
 });
 
 // --- seal and send -----------------------------------------------------------
-// With a built site (scripts/sri.mjs), the .wasm is fetched with its
-// Subresource Integrity hash, like the modules.
-const wasmUrl = new URL('./pkg/web/orderseal_bg.wasm', import.meta.url);
+// With a built site (scripts/sri.mjs), each .wasm is fetched with its
+// Subresource Integrity hash, like the modules: the seal build where
+// WebCrypto seals, the full build only if it does not (init() decides).
+const pinned = (name, integrity) => () => {
+  const url = new URL(`./pkg/web/${name}`, import.meta.url);
+  return integrity ? fetch(url, { integrity }) : url;
+};
 const controller = attach(form, {
-  wasm: WASM_INTEGRITY ? fetch(wasmUrl, { integrity: WASM_INTEGRITY }) : undefined,
+  wasm: {
+    seal: pinned('orderseal_seal_bg.wasm', SEAL_WASM_INTEGRITY),
+    full: pinned('orderseal_bg.wasm', WASM_INTEGRITY),
+  },
 });
 
 let keyId = '';

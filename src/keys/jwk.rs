@@ -4,7 +4,7 @@
 //! order page can import it with `importKey("jwk", …)`. Members we do not
 //! need (`ext`, `key_ops`, `alg`, `use`, `kid`) are ignored on input.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::b64;
@@ -14,97 +14,161 @@ fn malformed(why: impl Into<String>) -> Error {
     Error::key_malformed(KeyEncoding::Jwk, why)
 }
 
-/// The members of a JWK object.
-fn members(v: &Value) -> Result<&Map<String, Value>, Error> {
-    let obj = v
-        .as_object()
-        .ok_or_else(|| malformed("a JWK is a JSON object"))?;
-    if !obj.contains_key("kty") && obj.contains_key("keys") {
-        return Err(malformed(
-            "this is a JWK Set ({\"keys\": [...]}); give a single key",
-        ));
+/// One member of a JSON object, as the JWK checks need to tell them apart.
+#[derive(Default)]
+pub enum Member {
+    /// Not there.
+    #[default]
+    Missing,
+    /// There, but not a string.
+    NotString,
+    /// A string (zeroized on drop: it may be the private scalar `d`).
+    Text(Zeroizing<String>),
+}
+
+/// The members of a parsed JSON value that matter to a JWK, whichever JSON
+/// parser read the text: `serde_json` natively ([`JwkMembers::from_value`]),
+/// the JavaScript engine's `JSON.parse` in the wasm seal build, which links
+/// no JSON parser of its own.
+#[derive(Default)]
+pub struct JwkMembers {
+    /// Whether the value is a JSON object at all.
+    pub object: bool,
+    /// Whether it has a `keys` member (a JWK Set).
+    pub keys: bool,
+    /// `kty`.
+    pub kty: Member,
+    /// `crv`.
+    pub crv: Member,
+    /// `x`.
+    pub x: Member,
+    /// `y`.
+    pub y: Member,
+    /// `d`, the private scalar.
+    pub d: Member,
+}
+
+impl JwkMembers {
+    /// Reads the members with `get`, which returns a member by name.
+    pub fn read(get: impl Fn(&str) -> Member) -> Self {
+        JwkMembers {
+            object: true,
+            keys: !matches!(get("keys"), Member::Missing),
+            kty: get("kty"),
+            crv: get("crv"),
+            x: get("x"),
+            y: get("y"),
+            d: get("d"),
+        }
     }
-    Ok(obj)
-}
 
-fn string_member<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a str, Error> {
-    match obj.get(name) {
-        Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(malformed(format!("\"{name}\" is not a string"))),
-        None => Err(malformed(format!("missing \"{name}\""))),
+    /// The members of a `serde_json` value.
+    pub fn from_value(v: &Value) -> Self {
+        let Some(obj) = v.as_object() else {
+            return JwkMembers::default();
+        };
+        JwkMembers::read(|name| match obj.get(name) {
+            None => Member::Missing,
+            Some(Value::String(s)) => Member::Text(Zeroizing::new(s.clone())),
+            Some(_) => Member::NotString,
+        })
     }
-}
 
-/// Decodes a base64url member of exactly 32 bytes into `out`.
-///
-/// RFC 7518 §6.2.1.2 says coordinates are always full length, so a short
-/// value is an encoder bug we do not guess around.
-fn coordinate(obj: &Map<String, Value>, name: &str, out: &mut [u8]) -> Result<(), Error> {
-    let text = string_member(obj, name)?;
-    // May be the private scalar `d`.
-    let bytes = Zeroizing::new(b64::decode(text).ok_or_else(|| {
-        malformed(format!(
-            "\"{name}\" is not unpadded base64url (RFC 7515 §2)"
-        ))
-    })?);
-    if bytes.len() != out.len() {
-        return Err(malformed(format!(
-            "\"{name}\" is {} bytes; P-256 needs {}",
-            bytes.len(),
-            out.len()
-        )));
+    fn string(&self, name: &str) -> Result<&str, Error> {
+        let member = match name {
+            "kty" => &self.kty,
+            "crv" => &self.crv,
+            "x" => &self.x,
+            "y" => &self.y,
+            _ => &self.d,
+        };
+        match member {
+            Member::Text(s) => Ok(s),
+            Member::NotString => Err(malformed(format!("\"{name}\" is not a string"))),
+            Member::Missing => Err(malformed(format!("missing \"{name}\""))),
+        }
     }
-    out.copy_from_slice(&bytes);
-    Ok(())
-}
 
-/// Checks `kty` and `crv`: an EC key on P-256.
-fn check_type(obj: &Map<String, Value>) -> Result<(), Error> {
-    match string_member(obj, "kty")? {
-        "EC" => match string_member(obj, "crv")? {
-            "P-256" => Ok(()),
-            other => Err(Error::KeyWrongCurve(other.to_owned())),
-        },
-        "OKP" => Err(Error::KeyUnsupported(
-            obj.get("crv")
-                .and_then(Value::as_str)
-                .unwrap_or("OKP")
-                .to_owned(),
-        )),
-        "RSA" => Err(Error::KeyUnsupported("RSA".into())),
-        "oct" => Err(Error::KeyUnsupported("oct (a symmetric key)".into())),
-        other => Err(Error::KeyUnsupported(format!("JWK kty {other:?}"))),
+    /// Checks that this is a single JWK object.
+    fn check_object(&self) -> Result<(), Error> {
+        if !self.object {
+            return Err(malformed("a JWK is a JSON object"));
+        }
+        if matches!(self.kty, Member::Missing) && self.keys {
+            return Err(malformed(
+                "this is a JWK Set ({\"keys\": [...]}); give a single key",
+            ));
+        }
+        Ok(())
     }
-}
 
-/// Whether the JWK carries a private scalar `d`.
-pub(super) fn has_private(v: &Value) -> bool {
-    v.as_object().is_some_and(|obj| obj.contains_key("d"))
-}
+    /// Decodes a base64url member of exactly 32 bytes into `out`.
+    ///
+    /// RFC 7518 §6.2.1.2 says coordinates are always full length, so a short
+    /// value is an encoder bug we do not guess around.
+    fn coordinate(&self, name: &str, out: &mut [u8]) -> Result<(), Error> {
+        let text = self.string(name)?;
+        // May be the private scalar `d`.
+        let bytes = Zeroizing::new(b64::decode(text).ok_or_else(|| {
+            malformed(format!(
+                "\"{name}\" is not unpadded base64url (RFC 7515 §2)"
+            ))
+        })?);
+        if bytes.len() != out.len() {
+            return Err(malformed(format!(
+                "\"{name}\" is {} bytes; P-256 needs {}",
+                bytes.len(),
+                out.len()
+            )));
+        }
+        out.copy_from_slice(&bytes);
+        Ok(())
+    }
 
-/// Whether `v` looks like a single JWK at all (an object with `kty`).
-pub(super) fn is_jwk(v: &Value) -> bool {
-    v.as_object().is_some_and(|obj| obj.contains_key("kty"))
-}
+    /// Checks `kty` and `crv`: an EC key on P-256.
+    fn check_type(&self) -> Result<(), Error> {
+        self.check_object()?;
+        match self.string("kty")? {
+            "EC" => match self.string("crv")? {
+                "P-256" => Ok(()),
+                other => Err(Error::KeyWrongCurve(other.to_owned())),
+            },
+            "OKP" => Err(Error::KeyUnsupported(
+                self.string("crv").unwrap_or("OKP").to_owned(),
+            )),
+            "RSA" => Err(Error::KeyUnsupported("RSA".into())),
+            "oct" => Err(Error::KeyUnsupported("oct (a symmetric key)".into())),
+            other => Err(Error::KeyUnsupported(format!("JWK kty \"{other}\""))),
+        }
+    }
 
-/// The uncompressed SEC1 point `04 || x || y` of an EC P-256 JWK.
-pub(super) fn public_point(v: &Value) -> Result<[u8; 65], Error> {
-    let obj = members(v)?;
-    check_type(obj)?;
-    let mut point = [0u8; 65];
-    point[0] = 0x04;
-    coordinate(obj, "x", &mut point[1..33])?;
-    coordinate(obj, "y", &mut point[33..])?;
-    Ok(point)
-}
+    /// Whether the JWK carries a private scalar `d`.
+    pub(super) fn has_private(&self) -> bool {
+        !matches!(self.d, Member::Missing)
+    }
 
-/// The private scalar `d` of an EC P-256 JWK.
-pub(super) fn private_scalar(v: &Value) -> Result<Zeroizing<[u8; 32]>, Error> {
-    let obj = members(v)?;
-    check_type(obj)?;
-    let mut d = Zeroizing::new([0u8; 32]);
-    coordinate(obj, "d", &mut d[..])?;
-    Ok(d)
+    /// Whether this looks like a single JWK at all (an object with `kty`).
+    pub(super) fn is_jwk(&self) -> bool {
+        self.object && !matches!(self.kty, Member::Missing)
+    }
+
+    /// The uncompressed SEC1 point `04 || x || y` of an EC P-256 JWK.
+    pub(super) fn public_point(&self) -> Result<[u8; 65], Error> {
+        self.check_type()?;
+        let mut point = [0u8; 65];
+        point[0] = 0x04;
+        self.coordinate("x", &mut point[1..33])?;
+        self.coordinate("y", &mut point[33..])?;
+        Ok(point)
+    }
+
+    /// The private scalar `d` of an EC P-256 JWK.
+    pub(super) fn private_scalar(&self) -> Result<Zeroizing<[u8; 32]>, Error> {
+        self.check_type()?;
+        let mut d = Zeroizing::new([0u8; 32]);
+        self.coordinate("d", &mut d[..])?;
+        Ok(d)
+    }
 }
 
 /// Compact public JWK with members in the order `kty, crv, x, y`.
@@ -143,7 +207,7 @@ mod tests {
         point[0] = 4;
         let v: Value = serde_json::from_str(&encode(&point)).expect("valid JSON");
         assert_eq!(v, value(&point));
-        assert_eq!(public_point(&v), Ok(point));
+        assert_eq!(JwkMembers::from_value(&v).public_point(), Ok(point));
     }
 
     #[test]
@@ -167,7 +231,11 @@ mod tests {
         ];
         for (json, want) in cases {
             let v: Value = serde_json::from_str(json).expect("valid JSON");
-            assert_eq!(code(public_point(&v)), want, "{json}");
+            assert_eq!(
+                code(JwkMembers::from_value(&v).public_point()),
+                want,
+                "{json}"
+            );
         }
     }
 }

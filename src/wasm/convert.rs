@@ -11,6 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use zeroize::Zeroizing;
 
 use crate::error::KeyEncoding;
+use crate::keys::{JwkMember, JwkMembers};
 use crate::{b64, Error, FieldValue, Fields, FileValue};
 
 /// The bytes of a `Uint8Array` or `ArrayBuffer`, if `value` is one.
@@ -52,6 +53,28 @@ pub fn key_bytes(value: &JsValue) -> Result<Zeroizing<Vec<u8>>, Error> {
     ))
 }
 
+/// Parses key text that is JSON (a JWK) with the JavaScript engine's
+/// `JSON.parse`, for [`crate::PublicKey::parse_with`]: the seal build links
+/// no JSON parser of its own.
+pub fn parse_jwk(text: &str) -> Result<JwkMembers, Error> {
+    let value = JSON::parse(text).map_err(|e| {
+        let why = js_sys::Error::from(e).message();
+        Error::KeyMalformed(KeyEncoding::Jwk, format!("not valid JSON ({why})"))
+    })?;
+    if !is_plain_object(&value) {
+        return Ok(JwkMembers::default());
+    }
+    Ok(JwkMembers::read(|name| {
+        match js_sys::Reflect::get(&value, &JsValue::from_str(name)) {
+            Ok(v) if v.is_undefined() => JwkMember::Missing,
+            Ok(v) => v
+                .as_string()
+                .map_or(JwkMember::NotString, |s| JwkMember::Text(Zeroizing::new(s))),
+            Err(_) => JwkMember::NotString,
+        }
+    }))
+}
+
 /// An optional string member `key` of an options object (`undefined` or
 /// `null` options, or member, give `None`).
 pub fn option_string(options: &JsValue, key: &str) -> Result<Option<String>, String> {
@@ -73,6 +96,7 @@ pub fn option_string(options: &JsValue, key: &str) -> Result<Option<String>, Str
     }
 }
 
+#[cfg(feature = "full")]
 /// An envelope as text: a string, or its UTF-8 bytes.
 pub fn envelope_bytes(value: &JsValue) -> Result<Vec<u8>, Error> {
     if let Some(text) = value.as_string() {
@@ -175,6 +199,7 @@ fn file_from_js(field: &str, value: &JsValue) -> Result<FileValue, Error> {
     })
 }
 
+#[cfg(feature = "full")]
 /// Fields as a plain object in form order: text as strings, lists as
 /// arrays, files as `{ name, type, data: Uint8Array }`.
 ///
@@ -198,6 +223,7 @@ pub fn fields_to_js(fields: &Fields) -> JsValue {
     from_entries(&entries)
 }
 
+#[cfg(feature = "full")]
 fn file_to_js(file: &FileValue) -> JsValue {
     let entries = Array::new();
     entries.push(&Array::of2(&"name".into(), &JsValue::from_str(&file.name)));

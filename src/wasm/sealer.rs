@@ -27,7 +27,9 @@ impl JsSealer {
     #[wasm_bindgen(constructor)]
     pub fn new(key: &JsValue, options: &JsValue) -> Result<JsSealer, JsValue> {
         super::ready().map_err(to_js)?;
-        let key = PublicKey::parse(&convert::key_bytes(key).map_err(to_js)?).map_err(to_js)?;
+        let key =
+            PublicKey::parse_with(&convert::key_bytes(key).map_err(to_js)?, convert::parse_jwk)
+                .map_err(to_js)?;
         let expected = option_string(options, "expectedKeyId")
             .map_err(|why| to_js(Error::KeyMalformed(KeyEncoding::Raw, why)))?;
         if let Some(expected) = expected {
@@ -64,7 +66,8 @@ impl JsSealer {
 
     /// `seal(fields, { formId })`: `{ envelope, json, submissionId }`, the
     /// envelope as an object and as the JSON text to submit. Stamped with
-    /// `Date.now()`.
+    /// `Date.now()`. The pure-Rust engine (`hpke`): full build only.
+    #[cfg(feature = "full")]
     pub fn seal(&self, fields: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
         let (form, fields, ts) = seal_inputs(fields, options)?;
         sealed(self.inner.seal_at(&form, &fields, ts).map_err(to_js)?)

@@ -160,6 +160,63 @@ test('a submitted form posts only an envelope, which opens to every field', asyn
   expectNoPlaintext(sent);
 });
 
+const wasmFetched = (sent) =>
+  sent.map((r) => r.url.match(/\/(orderseal\w*_bg\.wasm)$/)?.[1]).filter(Boolean).sort();
+
+// The order of the first test, sealed and sent; returns the opened fields.
+async function sendAndOpen(page) {
+  await fillOrder(page);
+  await page.click('#send');
+  await expect(page.locator('#status')).toHaveText(/sent/);
+  expect(posts()).toHaveLength(1);
+  const { po, ...fields } = openEnvelope(posts()[0].body).fields;
+  expect(fields).toEqual(EXPECTED_FIELDS);
+  expect(Buffer.from(po.data).equals(PDF)).toBe(true);
+}
+
+test('with WebCrypto, the page downloads only the seal build', async ({ page }) => {
+  const sent = recordRequests(page);
+  await open(page);
+  expect(await page.evaluate(() => window.build)).toBe('seal');
+  expect(await page.evaluate(() => window.engine)).toBe('webcrypto');
+  await sendAndOpen(page);
+  expect(wasmFetched(sent)).toEqual(['orderseal_seal_bg.wasm']);
+  expectNoPlaintext(sent);
+});
+
+test('without WebCrypto (an insecure context), the full build seals in pure Rust', async ({ page }) => {
+  const sent = recordRequests(page);
+  await page.addInitScript(() =>
+    Object.defineProperty(Crypto.prototype, 'subtle', { get: () => undefined, configurable: true }),
+  );
+  await open(page);
+  expect(await page.evaluate(() => window.build)).toBe('full');
+  expect(await page.evaluate(() => window.engine)).toBe('wasm');
+  await sendAndOpen(page);
+  expect(wasmFetched(sent)).toEqual(['orderseal_bg.wasm']);
+  expectNoPlaintext(sent);
+});
+
+test('a WebCrypto that fails its known-answer test is not used to seal', async ({ page }) => {
+  const sent = recordRequests(page);
+  // An ECDH that returns other bytes: caught by the RFC 9180 A.3 check at
+  // init(), so the full build (the pure-Rust engine) seals instead.
+  await page.addInitScript(() => {
+    const deriveBits = SubtleCrypto.prototype.deriveBits;
+    SubtleCrypto.prototype.deriveBits = async function (...args) {
+      const bits = new Uint8Array(await deriveBits.apply(this, args));
+      bits[0] ^= 1;
+      return bits.buffer;
+    };
+  });
+  await open(page);
+  expect(await page.evaluate(() => window.build)).toBe('full');
+  await sendAndOpen(page);
+  expect(wasmFetched(sent)).toEqual(['orderseal_bg.wasm', 'orderseal_seal_bg.wasm']);
+  expect(await page.evaluate(() => window.events.map((e) => e.type))).toEqual(['sealed', 'sent']);
+  expectNoPlaintext(sent);
+});
+
 test('mode native: one hidden input carries the envelope through a native submission', async ({ page }) => {
   const sent = recordRequests(page);
   await open(page, '?mode=native');

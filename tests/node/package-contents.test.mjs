@@ -34,6 +34,12 @@ const EXPECTED = [
   'node.d.ts',
   'node.js',
   'types.d.ts',
+  'webcrypto-check.js',
+  // The seal build (web only): see js/api.js.
+  'web/orderseal_seal.d.ts',
+  'web/orderseal_seal.js',
+  'web/orderseal_seal_bg.wasm',
+  'web/orderseal_seal_bg.wasm.d.ts',
   ...['web', 'bundler', 'node'].flatMap((dir) => [
     `${dir}/orderseal.d.ts`,
     `${dir}/orderseal.js`,

@@ -186,8 +186,10 @@ test('files over the plaintext limit are refused before they are read', async ()
 });
 
 test('a module that does not load makes every call refuse with unavailable', async () => {
-  const api = createApi(() => {
-    throw new Error('orderseal_bg.wasm: 404');
+  const api = createApi({
+    full: () => {
+      throw new Error('orderseal_bg.wasm: 404');
+    },
   });
   assert.throws(() => new api.Sealer(key.public_jwk), { code: 'unavailable' }, 'before init');
   await assert.rejects(api.init(), { code: 'unavailable', message: /404/ });
@@ -200,7 +202,7 @@ test('without crypto.getRandomValues, init() refuses', async () => {
   const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
   Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
   try {
-    const api = createApi(() => glue);
+    const api = createApi({ full: () => glue });
     await assert.rejects(api.init(), { code: 'unavailable', message: /getRandomValues/ });
     assert.throws(() => new api.Sealer(key.public_jwk), { code: 'unavailable' });
   } finally {

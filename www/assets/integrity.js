@@ -1,5 +1,8 @@
-// Subresource Integrity of the .wasm, for order.js. This is the source
-// copy: null, so pages served straight from www/ load the .wasm unchecked.
-// scripts/sri.mjs writes the built site's copy with the real hash (and
+// Subresource Integrity of the .wasm builds, for the pages: the full build
+// (WASM_INTEGRITY: the back office, and order pages without WebCrypto) and
+// the seal build (SEAL_WASM_INTEGRITY). This is the source copy: null, so
+// pages served straight from www/ load the .wasm unchecked.
+// scripts/sri.mjs writes the built site's copy with the real hashes (and
 // this module itself is then pinned by a modulepreload integrity).
 export const WASM_INTEGRITY = null;
+export const SEAL_WASM_INTEGRITY = null;
