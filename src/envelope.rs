@@ -204,8 +204,9 @@ impl Envelope {
         member("form", &|o| json_out::push_string(o, &h.form));
         member("sid", &|o| json_out::push_base64(o, &h.sid));
         member("ts", &|o| o.extend_from_slice(h.ts.to_string().as_bytes()));
-        member("enc", &|o| json_out::push_base64(o, &self.enc));
-        member("ct", &|o| json_out::push_base64(o, &self.ct));
+        // enc and ct are public: the fast encoder.
+        member("enc", &|o| json_out::push_public_base64(o, &self.enc));
+        member("ct", &|o| json_out::push_public_base64(o, &self.ct));
         out.push(b'}');
         // Every piece above is ASCII, or a valid &str escaped byte-wise
         // (escapes only replace ASCII bytes).

@@ -4,6 +4,7 @@
 //! `Error.code`, and never change meaning. Messages are for people and may
 //! change. No message ever contains key bytes or plaintext.
 
+use crate::json_out::quoted;
 use core::fmt;
 
 /// Which limit an input went over. See [`crate::limits`].
@@ -214,7 +215,7 @@ impl fmt::Display for Error {
                     "unsupported envelope version {v} (this build reads version 1)"
                 )
             }
-            Error::UnsupportedSuite(s) => write!(f, "unsupported suite {s:?}"),
+            Error::UnsupportedSuite(s) => write!(f, "unsupported suite {}", quoted(s)),
             Error::UnknownKeyId(kid) => write!(
                 f,
                 "no key with id {kid} in the keyring: the envelope was sealed to another key"

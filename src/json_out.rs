@@ -61,10 +61,28 @@ pub(crate) fn push_string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// `s` as a JSON string: how messages quote names and values that came from
+/// outside (control characters escaped, so a message is one clean line).
+/// Rather than `{:?}`, whose escaping tables the wasm seal build would
+/// otherwise have to carry.
+pub(crate) fn quoted(s: &str) -> String {
+    let mut out = Vec::with_capacity(string_len(s));
+    push_string(&mut out, s);
+    // Escaping replaces ASCII bytes only: still UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// Appends `"` base64url(`bytes`) `"`.
 pub(crate) fn push_base64(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'"');
     crate::b64::encode_into(bytes, out);
+    out.push(b'"');
+}
+
+/// [`push_base64`] for bytes that are not secret ([`crate::b64::encode_public_into`]).
+pub(crate) fn push_public_base64(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.push(b'"');
+    crate::b64::encode_public_into(bytes, out);
     out.push(b'"');
 }
 

@@ -27,6 +27,7 @@ mod jwk;
 mod keyring;
 mod pem;
 
+use crate::json_out::quoted;
 use core::fmt;
 
 use base64ct::{Base64, Encoding};
@@ -667,7 +668,7 @@ fn pem_input(text: &str) -> Result<Input, Error> {
             "this is an X.509 certificate; extract its public key with \
              `openssl x509 -pubkey -noout -in FILE`",
         ),
-        Some(other) => malformed(&format!("unexpected PEM block {other:?}")),
+        Some(other) => malformed(&format!("unexpected PEM block {}", quoted(other))),
         None => malformed("only EC PARAMETERS and no key (did `openssl ecparam` miss -genkey?)"),
     })
 }

@@ -12,6 +12,7 @@
 //! Names are unique, non-empty, without control characters. Every size is
 //! bounded by [`crate::limits`]. Field values are zeroized on drop.
 
+use crate::json_out::quoted;
 use core::fmt;
 
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
@@ -207,7 +208,10 @@ impl Fields {
             ));
         }
         if self.get(&name).is_some() {
-            return Err(Error::plaintext(format!("duplicate field name {name:?}")));
+            return Err(Error::plaintext(format!(
+                "duplicate field name {}",
+                quoted(&name)
+            )));
         }
         value.check()?;
         let value = match &value {
@@ -391,7 +395,8 @@ fn file_from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<FileValue, A::Err
             "name" | "type" | "data" => return Err(de::Error::custom("duplicate file member")),
             other => {
                 return Err(de::Error::custom(format_args!(
-                    "unknown file member {other:?} (expected name, type, data)"
+                    "unknown file member {} (expected name, type, data)",
+                    quoted(other)
                 )))
             }
         }

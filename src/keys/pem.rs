@@ -6,6 +6,7 @@
 //! (OpenSSL's "Bag Attributes"), which RFC 7468's strict single-document
 //! parser rejects. The base64 inside a block is still decoded strictly.
 
+use crate::json_out::quoted;
 use base64ct::{Base64, Encoding};
 use zeroize::Zeroizing;
 
@@ -51,7 +52,9 @@ pub(super) fn blocks(text: &str) -> Result<Vec<Block>, Error> {
             }
             if line.starts_with("-----") {
                 return Err(malformed(format!(
-                    "the {label} block ends with {line:?} instead of {end:?}"
+                    "the {label} block ends with {} instead of {}",
+                    quoted(line),
+                    quoted(&end)
                 )));
             }
             if line.starts_with("Proc-Type:") || line.starts_with("DEK-Info:") {
@@ -71,7 +74,10 @@ pub(super) fn blocks(text: &str) -> Result<Vec<Block>, Error> {
             body.push_str(line);
         }
         if !closed {
-            return Err(malformed(format!("the {label} block has no {end:?} line")));
+            return Err(malformed(format!(
+                "the {label} block has no {} line",
+                quoted(&end)
+            )));
         }
         let der = Base64::decode_vec(&body)
             .map(Zeroizing::new)

@@ -6,6 +6,7 @@
 //! (names, sizes, key checks) is the core's: [`Fields::push`],
 //! [`crate::PublicKey::parse`], [`crate::PrivateKey::parse`].
 
+use crate::json_out::quoted;
 use js_sys::{Array, ArrayBuffer, Map, Object, Uint8Array, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use zeroize::Zeroizing;
@@ -155,7 +156,8 @@ fn value_from_js(name: &str, value: &JsValue) -> Result<FieldValue, Error> {
             (_, true) => Ok(FieldValue::List(texts)),
             (true, false) => Ok(FieldValue::Files(files)),
             (false, false) => Err(Error::BadPlaintext(format!(
-                "field {name:?}: an array value mixes text and files"
+                "field {}: an array value mixes text and files",
+                quoted(name)
             ))),
         };
     }
@@ -163,12 +165,13 @@ fn value_from_js(name: &str, value: &JsValue) -> Result<FieldValue, Error> {
         return file_from_js(name, value).map(FieldValue::File);
     }
     Err(Error::BadPlaintext(format!(
-        "field {name:?}: a value must be text, an array of texts or files, or a file object"
+        "field {}: a value must be text, an array of texts or files, or a file object",
+        quoted(name)
     )))
 }
 
 fn file_from_js(field: &str, value: &JsValue) -> Result<FileValue, Error> {
-    let bad = |why: &str| Error::BadPlaintext(format!("field {field:?}: {why}"));
+    let bad = |why: &str| Error::BadPlaintext(format!("field {}: {why}", quoted(field)));
     if !is_plain_object(value) {
         return Err(bad(
             "an array value holds text or file objects {name, type, data}",
