@@ -25,6 +25,8 @@ pub mod envelope;
 pub mod error;
 pub mod keys;
 pub mod limits;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native_open;
 pub mod padding;
 pub mod plaintext;
 pub mod schedule;
