@@ -506,10 +506,10 @@ impl<'a> Opener<'a> {
             Keys::Ring(ring) => ring.get(header.kid.as_str()),
         }
         .ok_or_else(|| Error::UnknownKeyId(header.kid.to_string()))?;
-        let padded = header.suite.open(
-            &key.expose_secret(),
+        let padded = open_padded(
+            key,
+            header.suite,
             &envelope.enc,
-            INFO,
             &header.aad(),
             &envelope.ct,
         )?;
@@ -521,8 +521,25 @@ impl<'a> Opener<'a> {
     }
 }
 
-/// RFC 9180 `OpenBase` exactly as [`Opener`] calls it, exposed so that the
-/// RFC's own test vectors exercise the same code path (`tests/rfc9180.rs`).
+/// `OpenBase(enc, skR, INFO, aad, ct)`: natively on AWS-LC
+/// ([`crate::native_open`]), in wasm with the `hpke` crate (there the
+/// browser build opens nothing in bulk, and AWS-LC does not build).
+fn open_padded(
+    key: &PrivateKey,
+    suite: Suite,
+    enc: &[u8],
+    aad: &[u8],
+    ct: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return crate::native_open::open_base(key, suite, enc, INFO, aad, ct);
+    #[cfg(target_arch = "wasm32")]
+    return suite.open(&key.expose_secret(), enc, INFO, aad, ct);
+}
+
+/// RFC 9180 `OpenBase` with the `hpke` crate: the reference the native open
+/// path ([`crate::native_open::open_base`]) is checked against, exposed so
+/// that the RFC's own test vectors exercise it (`tests/rfc9180.rs`).
 #[doc(hidden)]
 pub fn open_base(
     suite: Suite,

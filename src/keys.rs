@@ -299,6 +299,10 @@ pub struct PrivateKey {
     secret: p256::SecretKey,
     /// Derived from `secret` at construction.
     public: PublicKey,
+    /// `secret` in AWS-LC's form, for the native open path; parsed on the
+    /// first open, so that a batch parses each key once.
+    #[cfg(not(target_arch = "wasm32"))]
+    native: crate::native_open::Cache,
 }
 
 impl fmt::Debug for PrivateKey {
@@ -318,7 +322,19 @@ pub(crate) fn fill_random(buf: &mut [u8]) -> Result<(), Error> {
 impl PrivateKey {
     fn from_secret(secret: p256::SecretKey) -> Self {
         let public = PublicKey::from_point(secret.public_key());
-        PrivateKey { secret, public }
+        PrivateKey {
+            secret,
+            public,
+            #[cfg(not(target_arch = "wasm32"))]
+            native: Default::default(),
+        }
+    }
+
+    /// The key in AWS-LC's form ([`crate::native_open`]), parsed on first
+    /// use; `None` if AWS-LC refused it.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn native(&self) -> Option<&crate::native_open::RecipientKey> {
+        self.native.get_or_parse(self)
     }
 
     /// A new random key from the OS (or, in wasm, the browser's

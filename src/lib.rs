@@ -26,6 +26,8 @@ pub mod error;
 mod json_out;
 pub mod keys;
 pub mod limits;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native_open;
 pub mod padding;
 pub mod plaintext;
 pub mod schedule;

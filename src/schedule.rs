@@ -1,12 +1,14 @@
 //! RFC 9180's DHKEM `ExtractAndExpand` and base-mode `KeySchedule`, for the
-//! seal path where the platform (WebCrypto in a browser) does the P-256 ECDH
-//! and the AES-GCM, and the core derives the key and nonce in between
-//! ([`crate::envelope::Prepared`]).
+//! paths where another library does the P-256 ECDH and the AES-GCM, and the
+//! core derives the key and nonce in between: the browser's seal, with
+//! WebCrypto ([`crate::envelope::Prepared`]), and the native open, with
+//! AWS-LC ([`crate::native_open`]).
 //!
-//! The `hpke` crate ([`crate::suite`]) stays the reference: every open, and
-//! every native seal, goes through it. This module only covers what the split
-//! seal needs, for DHKEM(P-256, HKDF-SHA256) with HKDF-SHA256; its outputs are
-//! checked against RFC 9180 Appendix A.3 (`tests/rfc9180.rs`).
+//! The `hpke` crate ([`crate::suite`]) stays the reference: every native
+//! seal goes through it, and the native open is tested against it. This
+//! module only covers what the split paths need, for DHKEM(P-256,
+//! HKDF-SHA256) with HKDF-SHA256; its outputs are checked against RFC 9180
+//! Appendix A.3 (`tests/rfc9180.rs`).
 //!
 //! RFC 9180 §4 (cryptographic dependencies):
 //!

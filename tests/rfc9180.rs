@@ -1,6 +1,8 @@
 //! RFC 9180 Appendix A.3 (DHKEM(P-256, HKDF-SHA256), HKDF-SHA256,
 //! AES-128-GCM, base mode), read verbatim from `tests/vectors/`, through the
-//! same `OpenBase` call that opens every envelope.
+//! reference `OpenBase` (the `hpke` crate) and the key schedule of
+//! `orderseal::schedule`. `tests/native_open.rs` opens the same vector on
+//! the native path that opens every envelope.
 
 use orderseal::envelope::open_base;
 use orderseal::{schedule, PrivateKey, Suite};

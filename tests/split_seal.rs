@@ -2,7 +2,8 @@
 //! `Prepared::finish`, `Keyed::into_envelope`), with the platform's part
 //! (ephemeral P-256 key, ECDH, AES-GCM) done here by p256 and aes-gcm, as
 //! `js/api.js` does it with WebCrypto. Its envelopes must open with the
-//! normal `Opener` (the `hpke` crate).
+//! normal `Opener` (natively AWS-LC around the same key schedule,
+//! `src/native_open.rs`; in wasm the `hpke` crate).
 
 // aes-gcm is a native dev-dependency.
 #![cfg(not(target_arch = "wasm32"))]
@@ -85,7 +86,7 @@ fn split_seal(sealer: &Sealer, fields: &Fields) -> Result<Envelope, Error> {
 }
 
 #[test]
-fn split_seal_opens_with_the_hpke_opener_for_every_suite() {
+fn split_seal_opens_with_the_opener_and_the_hpke_reference_for_every_suite() {
     let key = PrivateKey::generate().expect("randomness");
     for suite in Suite::ALL {
         let sealer = Sealer::new(key.public_key()).with_suite(suite);
@@ -96,6 +97,24 @@ fn split_seal_opens_with_the_hpke_opener_for_every_suite() {
         assert_eq!(opened.fields, order());
         assert_eq!(opened.header, envelope.header);
         assert_eq!(opened.header.ts, TS);
+        // Natively the Opener derives its key with the same schedule.rs as
+        // the split seal, so a mistake there would cancel out: the hpke
+        // reference must open the envelope too.
+        let h = &envelope.header;
+        let reference = orderseal::envelope::open_base(
+            suite,
+            &key.expose_secret(),
+            &envelope.enc,
+            orderseal::envelope::INFO,
+            &h.aad(),
+            &envelope.ct,
+        )
+        .expect("the hpke reference opens it");
+        assert_eq!(
+            Fields::from_document(orderseal::padding::unpad(&reference).expect("padded"))
+                .expect("a document"),
+            order()
+        );
     }
 }
 

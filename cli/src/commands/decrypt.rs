@@ -124,6 +124,7 @@ pub fn run(args: Args) -> CmdResult {
         ui: &ui,
         ring: &ring,
         sink: output::sink(format),
+        out: Vec::with_capacity(64 * 1024),
         files,
         seen: HashMap::new(),
         hinted: HashSet::new(),
@@ -167,6 +168,9 @@ struct Writer<'a> {
     ui: &'a Ui,
     ring: &'a Keyring,
     sink: Box<dyn output::Sink + Send>,
+    /// The output of one chunk, before it goes to stdout: kept from chunk
+    /// to chunk (cleared, with its capacity) rather than allocated anew.
+    out: Vec<u8>,
     files: Option<FilesDir>,
     /// Submission ids of opened records, and where each was first seen.
     seen: HashMap<[u8; SID_LEN], Position>,
@@ -215,11 +219,12 @@ impl Writer<'_> {
             .iter()
             .map(|(pos, o, paths, replay_of)| Row::new(*pos, o, paths, *replay_of))
             .collect();
-        // Decrypted data passes through this buffer: cleared after use.
-        let mut buf = Vec::with_capacity(64 * 1024);
-        let result = self.sink.rows(&rows, &mut buf).and_then(|()| {
+        // Decrypted data passes through this buffer: cleared after use
+        // (zeroize keeps the capacity).
+        let buf = &mut self.out;
+        let result = self.sink.rows(&rows, buf).and_then(|()| {
             let mut out = io::stdout().lock();
-            out.write_all(&buf)?;
+            out.write_all(buf)?;
             out.flush()
         });
         buf.zeroize();
