@@ -3,13 +3,14 @@
 // orderseal (same JS bundle, other .wasm), so that the browser run measures
 // them side by side; and `twiggy top` of the release .wasm.
 //
-// The input is what scripts/build.sh feeds wasm-opt: wasm-bindgen --target
-// web run on target/wasm32-unknown-unknown/wasm-release/orderseal.wasm (the
+// The input is what scripts/build.sh feeds wasm-opt for the seal build (the
+// .wasm the bench page loads): wasm-bindgen --target web run on
+// target/seal/wasm32-unknown-unknown/wasm-release/orderseal.wasm (the
 // artifact `npm run build` just made). With build.sh's flags (-Oz) the
-// output must equal pkg/web/orderseal_bg.wasm byte for byte; that is checked,
-// so the variants differ from the release only by the flags.
+// output must equal pkg/web/orderseal_seal_bg.wasm byte for byte; that is
+// checked, so the variants differ from the release only by the flags.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST, gzip9 } from './bundle.mjs';
@@ -48,15 +49,15 @@ export function buildLevers(root) {
   const out = { variants: [], twiggy: null, notes: [] };
   const tmp = mkdtempSync(join(tmpdir(), 'orderseal-levers-'));
   try {
-    const artifact = join(root, 'target', 'wasm32-unknown-unknown', 'wasm-release', 'orderseal.wasm');
+    const artifact = join(root, 'target', 'seal', 'wasm32-unknown-unknown', 'wasm-release', 'orderseal.wasm');
     const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
     if (!existsSync(artifact)) throw new Error(`${artifact} is missing (npm run build makes it)`);
-    run('wasm-bindgen', ['--target', 'web', '--out-dir', tmp, '--out-name', 'orderseal', artifact]);
-    const glue = readFileSync(join(tmp, 'orderseal.js'));
-    if (!glue.equals(readFileSync(join(root, 'pkg', 'web', 'orderseal.js')))) {
-      throw new Error('wasm-bindgen gave other glue than pkg/web/orderseal.js: is pkg/ from another build?');
+    run('wasm-bindgen', ['--target', 'web', '--out-dir', tmp, '--out-name', 'orderseal_seal', artifact]);
+    const glue = readFileSync(join(tmp, 'orderseal_seal.js'));
+    if (!glue.equals(readFileSync(join(root, 'pkg', 'web', 'orderseal_seal.js')))) {
+      throw new Error('wasm-bindgen gave other glue than pkg/web/orderseal_seal.js: is pkg/ from another build?');
     }
-    const input = join(tmp, 'orderseal_bg.wasm');
+    const input = join(tmp, 'orderseal_seal_bg.wasm');
     const optimise = (flags, dest, extra = STRIP) => {
       const t0 = Date.now();
       run(wasmOpt, [...flags, ...FEATURES, ...extra, input, '-o', dest]);
@@ -65,12 +66,12 @@ export function buildLevers(root) {
     // The release, again, to prove the inputs are the same.
     const oz = join(tmp, 'oz.wasm');
     const ozSeconds = optimise(['-Oz'], oz);
-    const release = readFileSync(join(root, 'pkg', 'web', 'orderseal_bg.wasm'));
+    const release = readFileSync(join(root, 'pkg', 'web', 'orderseal_seal_bg.wasm'));
     const same = readFileSync(oz).equals(release);
     out.notes.push(
       same
-        ? 'wasm-opt -Oz on the same input reproduces pkg/web/orderseal_bg.wasm byte for byte.'
-        : 'WARNING: wasm-opt -Oz on this input does not reproduce pkg/web/orderseal_bg.wasm.',
+        ? 'wasm-opt -Oz on the same input reproduces pkg/web/orderseal_seal_bg.wasm byte for byte.'
+        : 'WARNING: wasm-opt -Oz on this input does not reproduce pkg/web/orderseal_seal_bg.wasm.',
     );
     out.release = { id: 'orderseal', label: 'orderseal, wasm-opt -Oz (release)', flags: ['-Oz'], raw: release.length, gzip: gzip9(release), optSeconds: ozSeconds };
     for (const v of VARIANTS) {
@@ -80,8 +81,11 @@ export function buildLevers(root) {
       const dir = join(DIST, v.id);
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      copyFileSync(join(DIST, 'orderseal', 'index.js'), join(dir, 'index.js'));
-      copyFileSync(dest, join(dir, 'orderseal_bg.wasm'));
+      // The same bundle (entry and chunks) and full build; only the seal .wasm differs.
+      for (const f of readdirSync(join(DIST, 'orderseal'))) {
+        if (f.endsWith('.js') || f === 'orderseal_bg.wasm') copyFileSync(join(DIST, 'orderseal', f), join(dir, f));
+      }
+      copyFileSync(dest, join(dir, 'orderseal_seal_bg.wasm'));
       out.variants.push({ ...v, raw: bytes.length, gzip: gzip9(bytes), optSeconds: seconds });
     }
     out.twiggy = twiggyTop(wasmOpt, input, tmp, optimise);

@@ -59,6 +59,13 @@ const row = (cells) => `| ${cells.join(' | ')} |`;
 const us = (n) => (n >= 1000 ? `${(n / 1000).toFixed(2)} ms` : `${n.toFixed(1)} µs`);
 const times = (a, b, d = 1) => (Number.isFinite(a / b) ? `${(a / b).toFixed(d)}×` : '?');
 
+/** What orderseal's bundle loads only where WebCrypto cannot seal. */
+function onDemand(data) {
+  const files = Object.entries(data.sizes.orderseal.onDemand ?? {});
+  if (!files.length) return 'nothing';
+  return files.map(([f, z]) => `\`${f}\` (${kib(z.gzip)} gzip)`).join(' and ') + ', the full build';
+}
+
 /** Ratios computed from this run's figures (no judgement: arithmetic). */
 function glance(data) {
   const f = data.figures;
@@ -89,7 +96,7 @@ function glance(data) {
 }
 
 const WHAT = {
-  orderseal: 'HPKE P-256/HKDF-SHA256/AES-128-GCM in Rust→wasm; output: the padded, base64url JSON envelope',
+  orderseal: 'HPKE P-256/HKDF-SHA256/AES-128-GCM: the seal build of the Rust core in wasm (checks, padding, RFC 9180 key schedule, envelope) with WebCrypto doing the ECDH and AES-GCM; output: the padded, base64url JSON envelope',
   'hpke-core': 'HPKE, same suite, on WebCrypto; output: enc ‖ ct (binary)',
   libsodium: 'crypto_box_seal (X25519, XSalsa20-Poly1305), wasm inlined in the JS; binary',
   openpgp: 'encrypt to an ECC NIST P-256 key, defaults (SEIPD v1, AES-256); binary message',
@@ -148,8 +155,8 @@ function leversSection(data) {
   }
   out.push(
     'The same wasm-bindgen output (`wasm-bindgen --target web` on',
-    '`target/wasm32-unknown-unknown/wasm-release/orderseal.wasm`, what',
-    '`scripts/build.sh` feeds wasm-opt) optimised with other wasm-opt flags,',
+    '`target/seal/wasm32-unknown-unknown/wasm-release/orderseal.wasm`, the',
+    'seal build, what `scripts/build.sh` feeds wasm-opt) optimised with other wasm-opt flags,',
     "build.sh's feature and strip flags unchanged, bundled with the same JS and",
     'measured in the same browser rounds as the table above. Nothing in',
     'build.sh or the crate was changed.',
@@ -179,7 +186,7 @@ function leversSection(data) {
     return out.join('\n');
   }
   out.push(
-    `### twiggy top (${t.version}) of the release .wasm`,
+    `### twiggy top (${t.version}) of the release seal .wasm`,
     '',
     'Shallow sizes of the -Oz build (wasm-opt run again with `-g` to keep',
     'the function names; the items have the same sizes as in the release,',
@@ -213,7 +220,11 @@ function nativeSection(data) {
     const r = n.results;
     out.push(
       `\`${n.command}\` (benches/seal_open.rs, one thread, the same 2 KB order and`,
-      '1 MiB file as the browser workload; criterion median and its 95 % interval):',
+      '1 MiB file as the browser workload; criterion median and its 95 % interval).',
+      'Seal is the reference path (the `hpke` crate on RustCrypto p256 and',
+      'aes-gcm); open is the native Opener (AWS-LC\'s P-256 ECDH and AES-GCM',
+      'around the RFC 9180 key schedule of src/schedule.rs; tests/native_open.rs',
+      'checks it against the hpke reference):',
       '',
       row(['operation', 'median', '95 % interval', 'per second (one core)']),
       row(['---', '---:', '---:', '---:']),
@@ -310,16 +321,19 @@ ${browserTable(data)}
 ![Side by side: download size, time to ready, 2 KB seal, 1 MiB throughput](benchmarks.svg)
 
 What each candidate does (\`bench/candidates/*.js\`; each bundled alone by
-esbuild ${v.esbuild}, minified ESM, orderseal with its .wasm):
+esbuild ${v.esbuild}, minified ESM, orderseal with its .wasm files and
+code splitting):
 
 ${data.candidates.map((c) => `- **${c.label}**: ${WHAT[c.id]}.`).join('\n')}
 
 How it is measured:
 
 - **Bundle**: every file the page downloads for the candidate, raw and
-  \`gzip -9\` (each file on its own). orderseal's JS is the wasm-bindgen glue
-  and the API layer (\`init\`, \`Sealer\`, errors; \`attach()\` is tree-shaken
-  away).
+  \`gzip -9\` (each file on its own). orderseal's JS is the seal build's
+  wasm-bindgen glue and the API layer (\`init\`, \`Sealer\`, errors, the
+  WebCrypto known-answer test; \`attach()\` is tree-shaken away), its .wasm
+  the seal build. Not counted, because a page with WebCrypto never loads
+  them: ${onDemand(data)}.
 - **Time to ready**: \`import()\` of the bundle + init (orderseal: fetch,
   compile and self-test of the .wasm; libsodium: its inlined wasm) + key
   import (JWK, base64, armored key or hex), timed in the page, each in a
