@@ -156,14 +156,12 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
       const module = await loadSeal(await resolve(sources.seal));
       // Rust: orderseal::selftest::run_seal_steps.
       module.selfTest();
-      try {
-        await webCryptoWorks();
-        glue = module;
-        return;
-      } catch {
-        // This WebCrypto cannot be trusted to seal: the pure-Rust engine
-        // (the full build) seals instead.
-      }
+      glue = module;
+      // WebCrypto's known-answer test runs meanwhile (the page is ready
+      // sooner); the first seal waits for it, and if it failed, that seal
+      // and the later ones are the full build's (see Sealer.seal).
+      webCryptoWorks().catch(() => {});
+      return;
     }
     glue = await adoptFull(await resolve(sources.full));
   }

@@ -15,8 +15,27 @@
 // of either build, or `{ seal, full }` with one of those (or a function
 // returning one, called only if that build is needed) for each.
 
-import initSeal, * as seal from './web/orderseal_seal.js';
+// Named imports, not `* as`: a namespace object would make bundlers put a
+// helper they share with the dynamic import below into a chunk of its own,
+// one more request before the page is ready.
+import initSeal, {
+  Sealer as SealSealer,
+  build as sealBuild,
+  checkFilesSize,
+  errorCodes,
+  selfTest,
+  version as sealVersion,
+} from './web/orderseal_seal.js';
 import { createApi } from './api.js';
+
+const seal = {
+  Sealer: SealSealer,
+  build: sealBuild,
+  checkFilesSize,
+  errorCodes,
+  selfTest,
+  version: sealVersion,
+};
 
 const api = createApi({
   seal: async (source) => {
