@@ -121,12 +121,12 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
   async function sniff(input) {
     let source = await input;
     if (!(source instanceof WebAssembly.Module)) {
-      if (typeof Response === 'function' && !(source instanceof Response) && !ArrayBuffer.isView(source) && !(source instanceof ArrayBuffer)) {
-        source = await fetch(source);
-      }
-      if (typeof Response === 'function' && source instanceof Response) {
-        if (!source.ok) throw new Error(`the .wasm did not load (HTTP ${source.status})`);
-        source = await source.arrayBuffer();
+      const isBytes = ArrayBuffer.isView(source) || source instanceof ArrayBuffer;
+      if (!isBytes) {
+        // A URL, path or Request: fetch it; a Response: read it.
+        const response = source instanceof Response ? source : await fetch(source);
+        if (!response.ok) throw new Error(`the .wasm did not load (HTTP ${response.status})`);
+        source = await response.arrayBuffer();
       }
       source = await WebAssembly.compile(source);
     }
@@ -140,9 +140,9 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
     return webCryptoChecked;
   }
 
-  async function adoptFull(source) {
-    const module = await loadFull(source);
-    // Rust: orderseal::selftest::run, the whole pipeline.
+  // Runs the full build's self-test (Rust: orderseal::selftest::run, the
+  // whole pipeline) and keeps the build.
+  function adoptFull(module) {
     module.selfTest();
     fullGlue = module;
     return module;
@@ -163,7 +163,7 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
       webCryptoWorks().catch(() => {});
       return;
     }
-    glue = await adoptFull(await resolve(sources.full));
+    glue = adoptFull(await loadFull(await resolve(sources.full)));
   }
 
   /**
@@ -203,14 +203,20 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
   function full() {
     if (fullGlue) return Promise.resolve(fullGlue);
     fullLoading ??= (async () => {
+      let module;
       try {
-        return await adoptFull(await resolve(fullSource));
+        module = await loadFull(await resolve(fullSource));
       } catch (error) {
-        // A build that loads but fails its self-test is a broken platform;
-        // one that does not load (offline) may load on the next try.
+        // Not loaded (offline, say): the next seal may try again.
         fullLoading = null;
-        if (error instanceof Error && /self-test/.test(error.message)) throw fail(error);
-        throw unavailable(`the full build did not load: ${error instanceof Error ? error.message : String(error)}`, error);
+        const why = error instanceof Error ? error.message : String(error);
+        throw unavailable(`the full build did not load: ${why}`, error);
+      }
+      try {
+        return adoptFull(module);
+      } catch (error) {
+        // Loaded but failed its self-test: a broken platform or build.
+        throw fail(error);
       }
     })();
     return fullLoading;

@@ -1,0 +1,140 @@
+// The two wasm builds behind the browser entry (js/api.js), with the real
+// .wasm files of pkg/web, loaded in Node (which has WebCrypto, like a
+// secure page): which build init() picks, when the full build is fetched,
+// and that what each seals opens with the Opener.
+//
+//   npm run build && node --test tests/node/builds.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const pkg = join(root, 'pkg');
+const { createApi } = await import(join(pkg, 'api.js'));
+const { Opener } = await import(join(pkg, 'node.js'));
+const sealGlue = await import(join(pkg, 'web', 'orderseal_seal.js'));
+const fullGlue = await import(join(pkg, 'web', 'orderseal.js'));
+const sealBytes = readFileSync(join(pkg, 'web', 'orderseal_seal_bg.wasm'));
+const fullBytes = readFileSync(join(pkg, 'web', 'orderseal_bg.wasm'));
+const key = JSON.parse(readFileSync(join(root, 'tests', 'vectors', 'key.json'), 'utf8'));
+
+// The loaders of js/index.js, with the .wasm bytes as the default source
+// (Node cannot fetch the file: URLs the web glue defaults to), counting
+// the loads of each build.
+function builds({ fullFails = 0 } = {}) {
+  const loads = { seal: 0, full: 0 };
+  const api = createApi({
+    seal: async (source) => {
+      loads.seal++;
+      await sealGlue.default({ module_or_path: source ?? sealBytes });
+      return sealGlue;
+    },
+    full: async (source) => {
+      loads.full++;
+      if (loads.full <= fullFails) throw new Error('orderseal_bg.wasm: 503');
+      await fullGlue.default({ module_or_path: source ?? fullBytes });
+      return fullGlue;
+    },
+  });
+  return { api, loads };
+}
+
+const ORDER = { product: 'Engraved pen', quantity: '2', colours: ['red', 'blue'] };
+
+function opens(json) {
+  const opener = new Opener();
+  try {
+    opener.addKey(key.private_pkcs8_pem);
+    return opener.open(json).fields;
+  } finally {
+    opener.free();
+  }
+}
+
+test('with WebCrypto, init() loads the seal build only, and its seals open', async () => {
+  const { api, loads } = builds();
+  await api.init();
+  assert.equal(api.build(), 'seal');
+  const sealer = new api.Sealer(key.public_jwk, { expectedKeyId: key.kid });
+  assert.equal(sealer.engine, 'webcrypto');
+  const { json, envelope } = await sealer.seal(ORDER, { formId: 'order' });
+  assert.deepEqual(opens(json), ORDER);
+  assert.deepEqual(JSON.parse(json), envelope, 'the envelope object is the JSON text');
+  assert.deepEqual(loads, { seal: 1, full: 0 });
+});
+
+test('the seal build has no Opener: it says to load the full build', async () => {
+  const { api } = builds();
+  await api.init();
+  assert.throws(() => new api.Opener(), { code: 'unavailable', message: /full build/ });
+});
+
+test('the wasm engine fetches the full build on its first seal, once', async () => {
+  const { api, loads } = builds();
+  await api.init();
+  const sealer = new api.Sealer(key.public_jwk, { engine: 'wasm' });
+  assert.equal(loads.full, 0, 'not before it is needed');
+  for (let i = 0; i < 2; i++) {
+    const { json } = await sealer.seal(ORDER, { formId: 'order' });
+    assert.deepEqual(opens(json), ORDER);
+  }
+  assert.deepEqual(loads, { seal: 1, full: 1 });
+  assert.equal(api.build(), 'seal', 'the Sealers still come from the seal build');
+});
+
+test('a full build that does not load fails that seal only; the next one loads it', async () => {
+  const { api, loads } = builds({ fullFails: 1 });
+  await api.init();
+  const sealer = new api.Sealer(key.public_jwk, { engine: 'wasm' });
+  await assert.rejects(sealer.seal(ORDER, { formId: 'order' }), {
+    code: 'unavailable',
+    message: /full build did not load.*503/,
+  });
+  const { json } = await sealer.seal(ORDER, { formId: 'order' });
+  assert.deepEqual(opens(json), ORDER);
+  assert.equal(loads.full, 2);
+  // The webcrypto engine never needed it.
+  const other = new api.Sealer(key.public_jwk);
+  assert.deepEqual(opens((await other.seal(ORDER, { formId: 'order' })).json), ORDER);
+});
+
+test('init({ full }) loads the full build alone (the back office)', async () => {
+  const { api, loads } = builds();
+  await api.init({ full: fullBytes });
+  assert.equal(api.build(), 'full');
+  assert.deepEqual(loads, { seal: 0, full: 1 });
+  const opener = new api.Opener();
+  opener.addKey(key.private_pkcs8_pem);
+  const sealed = await new api.Sealer(key.public_jwk).seal(ORDER, { formId: 'order' });
+  assert.deepEqual(opener.open(sealed.json).fields, ORDER);
+  opener.free();
+});
+
+test('one compiled module is told apart by its exports', async () => {
+  for (const [bytes, want] of [
+    [fullBytes, 'full'],
+    [sealBytes, 'seal'],
+  ]) {
+    const { api, loads } = builds();
+    await api.init(new WebAssembly.Module(bytes));
+    assert.equal(api.build(), want);
+    assert.equal(loads[want], 1);
+  }
+});
+
+test('{ seal, full } with lazy sources: the full one is never called with WebCrypto', async () => {
+  const { api } = builds();
+  let asked = 0;
+  await api.init({
+    seal: () => sealBytes,
+    full: () => {
+      asked++;
+      return fullBytes;
+    },
+  });
+  assert.equal(api.build(), 'seal');
+  await new api.Sealer(key.public_jwk).seal(ORDER, { formId: 'order' });
+  assert.equal(asked, 0);
+});
