@@ -96,6 +96,8 @@ run_stage "fmt" check cargo fmt --all -- --check
 run_stage "clippy" check cargo clippy --workspace --all-targets -- -D warnings
 # src/wasm.rs only exists for wasm32, so native clippy never reads it.
 run_stage "clippy-wasm32" check cargo clippy -p orderseal --target "$WASM_TARGET" --lib --tests -- -D warnings
+# The seal build (no `full` feature) compiles other bindings: lint it too.
+run_stage "clippy-wasm32-seal" check cargo clippy -p orderseal --target "$WASM_TARGET" --lib --no-default-features -- -D warnings
 run_stage "cargo-test" cargo cargo test --workspace --no-fail-fast
 
 # The wasm tests, as `wasm-pack test --node` and `wasm-pack test --headless

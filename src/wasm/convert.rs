@@ -97,8 +97,8 @@ pub fn option_string(options: &JsValue, key: &str) -> Result<Option<String>, Str
     }
 }
 
-#[cfg(feature = "full")]
 /// An envelope as text: a string, or its UTF-8 bytes.
+#[cfg(feature = "full")]
 pub fn envelope_bytes(value: &JsValue) -> Result<Vec<u8>, Error> {
     if let Some(text) = value.as_string() {
         Ok(text.into_bytes())
@@ -202,12 +202,12 @@ fn file_from_js(field: &str, value: &JsValue) -> Result<FileValue, Error> {
     })
 }
 
-#[cfg(feature = "full")]
 /// Fields as a plain object in form order: text as strings, lists as
 /// arrays, files as `{ name, type, data: Uint8Array }`.
 ///
 /// Built with `Object.fromEntries`, which defines properties: a field named
 /// `__proto__` stays a field.
+#[cfg(feature = "full")]
 pub fn fields_to_js(fields: &Fields) -> JsValue {
     let entries = Array::new();
     for (name, value) in fields.iter() {
