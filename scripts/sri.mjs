@@ -153,7 +153,10 @@ function stampPage(out, htmlFile) {
       if (!entries.includes(url)) deps.set(url, true);
     }
   }
-  // Existing modulepreload and stylesheet links get their integrity.
+  // Existing modulepreload and stylesheet links get their integrity. (Not
+  // a `preload as=fetch`, such as the order page's .wasm: Chromium ignores
+  // integrity there and says so in the console, crbug.com/981419; the
+  // fetch that uses the preloaded response checks its hash.)
   html = html.replace(/<link\b[^>]*>/gi, (tag) => {
     const rel = (attr(tag, 'rel') ?? '').toLowerCase().split(/\s+/);
     const href = attr(tag, 'href');

@@ -172,6 +172,12 @@ test.describe('order page', () => {
   });
 
   test('shows the key the form encrypts to', async ({ page }) => {
+    const wasm = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('.wasm')) wasm.push(new URL(request.url()).pathname);
+    });
+    const warnings = [];
+    page.on('console', (msg) => warnings.push(msg.text()));
     await page.goto(`${server.base}/`);
     const kid = manifest.keys[0].kid;
     const grouped = kid.replace(/(.{4})(?=.)/g, '$1 ');
@@ -179,6 +185,10 @@ test.describe('order page', () => {
     await page.locator('#key-details summary').click();
     const fingerprint = (await page.locator('#key-fingerprint').textContent()).replace(/\s/g, '');
     expect(fingerprint).toBe(manifest.keys[0].fingerprint);
+    // One request for the seal build: the page's preload, which order.js's
+    // fetch (same URL, mode and integrity) used; the full build not at all.
+    expect(wasm).toEqual(['/pkg/web/orderseal_seal_bg.wasm']);
+    expect(warnings.filter((w) => /preload/i.test(w))).toEqual([]);
   });
 
   test('an order with an attachment is sealed, stored as ciphertext, and opened by the back office', async ({
@@ -354,6 +364,31 @@ test.describe('order page', () => {
       await page.goto(`${other.base}/`);
       await page.waitForTimeout(1000);
       await expect(page.locator('#key-status')).toHaveText('Loading the encryption key…');
+      expect(errors.join('\n')).toMatch(/integrity/i);
+    } finally {
+      await stopServer(other);
+    }
+  });
+
+  test('a .wasm whose bytes changed is refused, preloaded or not (Subresource Integrity)', async ({ page }) => {
+    // The seal build changed after the hashes were computed: the page
+    // preloads it (where Chromium ignores integrity) and then fetches it
+    // with its hash, which must still refuse it.
+    const tampered = buildSite(path.join(dir, 'site-tampered-wasm'));
+    const wasm = path.join(tampered, 'pkg/web/orderseal_seal_bg.wasm');
+    const bytes = fs.readFileSync(wasm);
+    bytes[bytes.length - 1] ^= 1;
+    fs.writeFileSync(wasm, bytes);
+    const other = await startServer({
+      data: path.join(dir, 'data-tampered-wasm'),
+      publicPem: keys.publicPem,
+      www: tampered,
+    });
+    try {
+      const errors = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      await page.goto(`${other.base}/`);
+      await expect(page.locator('#keyline')).toHaveClass(/failed/);
       expect(errors.join('\n')).toMatch(/integrity/i);
     } finally {
       await stopServer(other);
