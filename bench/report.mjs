@@ -88,7 +88,7 @@ function glance(data) {
       const fv = f[v.id];
       if (!fv) continue;
       out.push(
-        `- ${v.label}: .wasm ${v.gzip >= L.release.gzip ? '+' : '−'}${kib(Math.abs(v.gzip - L.release.gzip))} gzip against -Oz; 2 KB seal median ${times(fv.order_ms.median, o.order_ms.median, 2)} -Oz's; 1 MiB throughput ${times(fv.file_mib_per_s, o.file_mib_per_s, 2)} -Oz's; time to ready ${times(fv.ready_ms.median, o.ready_ms.median, 2)} -Oz's.`,
+        `- ${v.label}: .wasm ${v.gzip >= L.release.gzip ? '+' : '−'}${kib(Math.abs(v.gzip - L.release.gzip))} gzip against the release; 2 KB seal median ${times(fv.order_ms.median, o.order_ms.median, 2)} the release's; 1 MiB throughput ${times(fv.file_mib_per_s, o.file_mib_per_s, 2)} the release's; time to ready ${times(fv.ready_ms.median, o.ready_ms.median, 2)} the release's.`,
       );
     }
   }
@@ -188,7 +188,7 @@ function leversSection(data) {
   out.push(
     `### twiggy top (${t.version}) of the release seal .wasm`,
     '',
-    'Shallow sizes of the -Oz build (wasm-opt run again with `-g` to keep',
+    'Shallow sizes of the release build (wasm-opt run again with `-g` to keep',
     'the function names; the items have the same sizes as in the release,',
     `the name section is left out; ${kib(t.total)} in all). A function's size`,
     'includes whatever was inlined into it.',

@@ -16,14 +16,19 @@
 # wasm-opt is off because it downloads binaryen, and Debian's is too old.
 #
 # Environment:
-#   WASM_OPT_FLAGS   optimisation flags for wasm-opt (default -Oz)
+#   WASM_OPT_FLAGS   optimisation flags for wasm-opt (default below)
 #   WASM_OPT=0       skip wasm-opt (for a quick look; not for release)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 # -Oz or -O3: to be decided by measurement (see README "Numbers").
-WASM_OPT_FLAGS="${WASM_OPT_FLAGS:--Oz}"
+# --one-caller-inline-max-function-size=200: binaryen otherwise inlines every
+# function that has one caller, however large, and V8 compiles a function on
+# its first call: the Sealer constructor was one 19 KB function (all the key
+# formats), compiled whole for a JWK. Measured: the seal build 0.7 KiB
+# smaller gzipped and its first `new Sealer` 0.6 ms sooner (docs/BENCHMARKS.md).
+WASM_OPT_FLAGS="${WASM_OPT_FLAGS:--Oz --one-caller-inline-max-function-size=200}"
 # What Rust 1.95's wasm32-unknown-unknown output uses by default. wasm-opt
 # also reads them from the module's `target_features` section; stating them
 # keeps it working if that section is ever missing (it then rejects a module
