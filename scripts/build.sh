@@ -26,8 +26,8 @@ cd "$ROOT"
 # --one-caller-inline-max-function-size=200: binaryen otherwise inlines every
 # function that has one caller, however large, and V8 compiles a function on
 # its first call: the Sealer constructor was one 19 KB function (all the key
-# formats), compiled whole for a JWK. Measured: the seal build 0.7 KiB
-# smaller gzipped and its first `new Sealer` 0.6 ms sooner (docs/BENCHMARKS.md).
+# formats), compiled whole for a JWK. Measured (levers in docs/BENCHMARKS.md):
+# the seal build 0.7 KiB smaller gzipped and ready about 1 ms sooner.
 WASM_OPT_FLAGS="${WASM_OPT_FLAGS:--Oz --one-caller-inline-max-function-size=200}"
 # What Rust 1.95's wasm32-unknown-unknown output uses by default. wasm-opt
 # also reads them from the module's `target_features` section; stating them
