@@ -70,10 +70,11 @@ function dynamicOnly(metafile, outdir) {
     for (const i of outputs[p]?.imports ?? []) if (i.kind === 'import-statement') visit(i.path);
   };
   visit(entry);
+  const written = new Set(readdirSync(outdir));
   return Object.keys(outputs)
     .filter((p) => p.endsWith('.js') && !eager.has(p))
     .map(name)
-    .filter((f) => readdirSync(outdir).includes(f));
+    .filter((f) => written.has(f));
 }
 
 /** Builds every bundle into bench/dist; returns { id: sizes }. */

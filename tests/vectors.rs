@@ -9,40 +9,16 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use orderseal::envelope::Envelope;
-use orderseal::{FieldValue, Fields, FileValue, Opener, PrivateKey, Sealer, Suite};
+use orderseal::{FieldValue, Fields, FileValue, Opener, Sealer, Suite};
 use serde_json::{json, Value};
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors");
-/// The test key's private scalar. Published: never use it for real orders.
-const TEST_SCALAR: &str = "6f7264657273656166207465737420766563746f72206b6579202d2d206e6f21";
+mod common;
+use common::{envelope_vector_files as vector_files, test_key, DIR, TEST_SCALAR};
+
 const TS: u64 = 1_764_057_600;
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
-
-fn test_key() -> PrivateKey {
-    PrivateKey::from_scalar(&hex(TEST_SCALAR)).expect("fixed valid scalar")
-}
-
-fn vector_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(DIR)
-        .expect("vectors dir")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.starts_with("envelope-") && name.ends_with(".json")
-        })
-        .collect();
-    files.sort();
-    files
-}
 
 #[test]
 fn key_file_matches_the_published_scalar() {

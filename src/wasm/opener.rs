@@ -7,7 +7,6 @@ use zeroize::Zeroizing;
 
 use super::convert::{self, object};
 use super::error::to_js;
-use crate::envelope::VERSION;
 use crate::{Keyring, Opener, PrivateKey};
 
 /// Opens envelopes with the private keys added to it.
@@ -57,17 +56,9 @@ impl JsOpener {
         let opened = Opener::with_keyring(&self.keyring)
             .open(&json)
             .map_err(to_js)?;
-        let h = &opened.header;
-        Ok(object(&[
-            ("v", JsValue::from_f64(VERSION as f64)),
-            ("suite", JsValue::from_str(h.suite.name())),
-            ("kid", JsValue::from_str(h.kid.as_str())),
-            ("form", JsValue::from_str(&h.form)),
-            ("sid", JsValue::from_str(&h.submission_id())),
-            // At most 2^53 - 1 (checked when parsing): exact as a number.
-            ("ts", JsValue::from_f64(h.ts as f64)),
-            ("fields", convert::fields_to_js(&opened.fields)),
-        ]))
+        let mut members = convert::header_entries(&opened.header);
+        members.push(("fields", convert::fields_to_js(&opened.fields)));
+        Ok(object(&members))
     }
 
     /// Drops (and zeroizes) every key: the back office's "lock".

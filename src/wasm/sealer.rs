@@ -8,7 +8,6 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{self, object, option_string};
 use super::error::to_js;
-use crate::envelope::VERSION;
 use crate::error::KeyEncoding;
 use crate::{b64, Envelope, Error, Keyed, Prepared, PublicKey, Sealer, Suite};
 
@@ -105,7 +104,6 @@ fn seal_inputs(
 fn sealed(envelope: Envelope) -> Result<JsValue, JsValue> {
     let json = envelope.to_json();
     let text = JsString::from(json.as_str());
-    let h = &envelope.header;
     // The text ends `"enc":"<enc>","ct":"<ct>"}` and is ASCII (see
     // `Envelope::json_len`), so byte offsets are UTF-16 offsets.
     let ct_end = json.len() - r#""}"#.len();
@@ -113,18 +111,11 @@ fn sealed(envelope: Envelope) -> Result<JsValue, JsValue> {
     let enc_end = ct_start - r#"","ct":""#.len();
     let enc_start = enc_end - b64::encoded_len(envelope.enc.len());
     let slice = |a: usize, b: usize| JsValue::from(text.slice(a as u32, b as u32));
-    let members = object(&[
-        ("v", JsValue::from_f64(VERSION as f64)),
-        ("suite", JsValue::from_str(h.suite.name())),
-        ("kid", JsValue::from_str(h.kid.as_str())),
-        ("form", JsValue::from_str(&h.form)),
-        ("sid", JsValue::from_str(&h.submission_id())),
-        ("ts", JsValue::from_f64(h.ts as f64)),
-        ("enc", slice(enc_start, enc_end)),
-        ("ct", slice(ct_start, ct_end)),
-    ]);
+    let mut members = convert::header_entries(&envelope.header);
+    members.push(("enc", slice(enc_start, enc_end)));
+    members.push(("ct", slice(ct_start, ct_end)));
     Ok(convert::object(&[
-        ("envelope", members),
+        ("envelope", object(&members)),
         ("json", text.into()),
         ("submissionId", JsValue::from_str(&envelope.submission_id())),
     ]))

@@ -347,16 +347,19 @@ test.describe('order page', () => {
     expect(order).toEqual(expected);
   });
 
+  // Another copy of the site, served on its own, with `change(siteDir)`
+  // applied after the hashes were computed.
+  async function tamperedSite(name, change) {
+    const tampered = buildSite(path.join(dir, `site-${name}`));
+    change(tampered);
+    return startServer({ data: path.join(dir, `data-${name}`), publicPem: keys.publicPem, www: tampered });
+  }
+
   test('a module whose bytes changed is refused (Subresource Integrity)', async ({ page }) => {
-    // Another copy of the site, with one byte of the JS layer changed after
-    // the hashes were computed.
-    const tampered = buildSite(path.join(dir, 'site-tampered'));
-    const attachJs = path.join(tampered, 'pkg/attach.js');
-    fs.writeFileSync(attachJs, fs.readFileSync(attachJs, 'utf8').replace('Encrypting', 'Encryptinq'));
-    const other = await startServer({
-      data: path.join(dir, 'data-tampered'),
-      publicPem: keys.publicPem,
-      www: tampered,
+    // One byte of the JS layer changed.
+    const other = await tamperedSite('tampered', (site) => {
+      const attachJs = path.join(site, 'pkg/attach.js');
+      fs.writeFileSync(attachJs, fs.readFileSync(attachJs, 'utf8').replace('Encrypting', 'Encryptinq'));
     });
     try {
       const errors = [];
@@ -371,18 +374,13 @@ test.describe('order page', () => {
   });
 
   test('a .wasm whose bytes changed is refused, preloaded or not (Subresource Integrity)', async ({ page }) => {
-    // The seal build changed after the hashes were computed: the page
-    // preloads it (where Chromium ignores integrity) and then fetches it
-    // with its hash, which must still refuse it.
-    const tampered = buildSite(path.join(dir, 'site-tampered-wasm'));
-    const wasm = path.join(tampered, 'pkg/web/orderseal_seal_bg.wasm');
-    const bytes = fs.readFileSync(wasm);
-    bytes[bytes.length - 1] ^= 1;
-    fs.writeFileSync(wasm, bytes);
-    const other = await startServer({
-      data: path.join(dir, 'data-tampered-wasm'),
-      publicPem: keys.publicPem,
-      www: tampered,
+    // The seal build changed: the page preloads it (where Chromium ignores
+    // integrity) and then fetches it with its hash, which must still refuse it.
+    const other = await tamperedSite('tampered-wasm', (site) => {
+      const wasm = path.join(site, 'pkg/web/orderseal_seal_bg.wasm');
+      const bytes = fs.readFileSync(wasm);
+      bytes[bytes.length - 1] ^= 1;
+      fs.writeFileSync(wasm, bytes);
     });
     try {
       const errors = [];
