@@ -2,7 +2,7 @@
 //! stores, what the back office opens.
 //!
 //! ```text
-//! {"v":1,"suite":"P256-SHA256-A128GCM","kid":"<16 hex>","form":"<form id>",
+//! {"v":2,"suite":"P256-SHA256-A128GCM","kid":"<16 hex>","form":"<form id>",
 //!  "sid":"<base64url, 16 bytes>","ts":<unix seconds>,
 //!  "enc":"<base64url, 65 bytes>","ct":"<base64url>"}
 //! ```
@@ -10,13 +10,16 @@
 //! Sealing is RFC 9180 single-shot base mode with
 //!
 //! ```text
-//! info = "orderseal/v1"
-//! aad  = "orderseal/v1" LF suite LF kid LF form LF sid LF ts      (ASCII)
-//! pt   = pad({"fields":{...}})
+//! info = "orderseal/v2"
+//! aad  = "orderseal/v2" LF suite LF kid LF form LF sid LF ts      (ASCII)
+//! pt   = pad(u32be(len(doc)) || doc || file bytes)     (version 1: pad(doc))
 //! ```
 //!
 //! so every header member is authenticated: changing any of them makes
-//! opening fail. `docs/FORMAT.md` is the normative description.
+//! opening fail. Version 2 carries files as bytes after the document
+//! ([`crate::plaintext`]); version 1 carried them as base64url inside it.
+//! Sealers write version 2; openers read both. `docs/FORMAT.md` is the
+//! normative description.
 
 use std::borrow::Cow;
 
@@ -28,10 +31,51 @@ use crate::limits::{MAX_ENVELOPE_BYTES, MAX_FORM_ID_BYTES};
 use crate::suite::{ENC_LEN, TAG_LEN};
 use crate::{b64, json_out, padding, schedule, Error, Fields, Limit, Suite};
 
-/// The envelope format version this build writes and reads.
-pub const VERSION: u64 = 1;
-/// The HPKE `info` of every version-1 envelope.
-pub const INFO: &[u8] = b"orderseal/v1";
+/// An envelope format version (`v`, docs/FORMAT.md §3). Each has its own
+/// HPKE `info` and `aad` prefix, so an envelope cannot be opened as another
+/// version than the one it was sealed as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Version {
+    /// Files are base64url text inside the JSON document.
+    V1,
+    /// Files are bytes after the JSON document (what this build writes).
+    V2,
+}
+
+impl Version {
+    /// The version this build writes. Openers read every [`Version`].
+    pub const CURRENT: Version = Version::V2;
+
+    /// The number in the envelope's `v` member.
+    pub const fn number(self) -> u64 {
+        match self {
+            Version::V1 => 1,
+            Version::V2 => 2,
+        }
+    }
+
+    /// The version numbered `v`, if this build reads it.
+    pub const fn from_number(v: u64) -> Option<Version> {
+        match v {
+            1 => Some(Version::V1),
+            2 => Some(Version::V2),
+            _ => None,
+        }
+    }
+
+    /// The HPKE `info` (and the first line of `aad`): `orderseal/v<n>`.
+    pub const fn info(self) -> &'static [u8] {
+        match self {
+            Version::V1 => b"orderseal/v1",
+            Version::V2 => b"orderseal/v2",
+        }
+    }
+}
+
+/// The envelope format version this build writes.
+pub const VERSION: Version = Version::CURRENT;
+/// The HPKE `info` of the envelopes this build writes.
+pub const INFO: &[u8] = VERSION.info();
 /// Length of a submission id, in bytes (128 bits).
 pub const SID_LEN: usize = 16;
 /// Largest `ts` accepted: JavaScript's `Number.MAX_SAFE_INTEGER`.
@@ -40,6 +84,8 @@ pub const MAX_TS: u64 = (1 << 53) - 1;
 /// The authenticated header of an envelope.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
+    /// The format version (`v`).
+    pub version: Version,
     /// The HPKE suite.
     pub suite: Suite,
     /// The id of the recipient key.
@@ -61,7 +107,8 @@ impl Header {
     /// The HPKE `aad`: the header's members joined by LF (see module docs).
     pub fn aad(&self) -> Vec<u8> {
         format!(
-            "orderseal/v{VERSION}\n{}\n{}\n{}\n{}\n{}",
+            "orderseal/v{}\n{}\n{}\n{}\n{}\n{}",
+            self.version.number(),
             self.suite.name(),
             self.kid,
             self.form,
@@ -141,17 +188,17 @@ impl Envelope {
         let wire: Wire<'_> = serde_json::from_slice(json).map_err(|e| {
             // A future version may have other members: say so, not "malformed".
             #[derive(Deserialize)]
-            struct Version {
+            struct JustV {
                 v: u64,
             }
-            match serde_json::from_slice::<Version>(json) {
-                Ok(Version { v }) if v != VERSION => Error::UnsupportedVersion(v),
+            match serde_json::from_slice::<JustV>(json) {
+                Ok(JustV { v }) if Version::from_number(v).is_none() => {
+                    Error::UnsupportedVersion(v)
+                }
                 _ => Error::malformed(e.to_string()),
             }
         })?;
-        if wire.v != VERSION {
-            return Err(Error::UnsupportedVersion(wire.v));
-        }
+        let version = Version::from_number(wire.v).ok_or(Error::UnsupportedVersion(wire.v))?;
         let suite = Suite::from_name(&wire.suite)?;
         let kid = KeyId::parse(&wire.kid)
             .map_err(|_| Error::malformed("kid must be 16 lowercase hex characters"))?;
@@ -175,6 +222,7 @@ impl Envelope {
             .ok_or_else(|| Error::malformed("ct must be base64url of at least 16 bytes"))?;
         Ok(Envelope {
             header: Header {
+                version,
                 suite,
                 kid,
                 form: wire.form.into_owned(),
@@ -197,7 +245,7 @@ impl Envelope {
             value(&mut out);
         };
         member("v", &|o| {
-            o.extend_from_slice(VERSION.to_string().as_bytes())
+            o.extend_from_slice(h.version.number().to_string().as_bytes())
         });
         member("suite", &|o| json_out::push_string(o, h.suite.name()));
         member("kid", &|o| json_out::push_string(o, h.kid.as_str()));
@@ -229,7 +277,7 @@ impl Envelope {
         let h = &self.header;
         let fixed = r#"{"v":,"suite":"","kid":"","form":"","sid":"","ts":,"enc":"","ct":""}"#.len();
         fixed
-            + VERSION.to_string().len()
+            + h.version.number().to_string().len()
             + h.suite.name().len()
             + h.kid.as_str().len()
             + h.form.len()
@@ -281,9 +329,10 @@ impl Sealer {
     /// platforms whose clock the core cannot read (wasm) and for tests.
     pub fn seal_at(&self, form: &str, fields: &Fields, ts: u64) -> Result<Envelope, Error> {
         let prepared = self.prepare_at(form, fields, ts)?;
+        let info = prepared.header.version.info();
         let (enc, ct) =
             self.suite
-                .seal(&prepared.recipient, INFO, &prepared.aad, &prepared.padded)?;
+                .seal(&prepared.recipient, info, &prepared.aad, &prepared.padded)?;
         checked(Envelope {
             header: prepared.header,
             enc,
@@ -308,13 +357,15 @@ impl Sealer {
         getrandom::fill(&mut sid)
             .map_err(|e| Error::Unavailable(format!("no secure random numbers: {e}")))?;
         let header = Header {
+            version: VERSION,
             suite: self.suite,
             kid: self.recipient.key_id().clone(),
             form: form.to_owned(),
             sid,
             ts,
         };
-        let padded = padding::pad(&fields.to_document()?);
+        let mut padded = fields.to_plaintext()?;
+        padding::pad_in_place(&mut padded);
         Ok(Prepared {
             aad: header.aad(),
             header,
@@ -380,7 +431,11 @@ impl Prepared {
             .try_into()
             .map_err(|_| bad("a shared secret that is not 32 bytes"))?;
         let shared_secret = schedule::shared_secret(dh, &enc, &self.recipient);
-        let key = schedule::key_schedule_base(self.header.suite, &shared_secret, INFO);
+        let key = schedule::key_schedule_base(
+            self.header.suite,
+            &shared_secret,
+            self.header.version.info(),
+        );
         Ok(Keyed {
             header: self.header,
             aad: self.aad,
@@ -506,14 +561,8 @@ impl<'a> Opener<'a> {
             Keys::Ring(ring) => ring.get(header.kid.as_str()),
         }
         .ok_or_else(|| Error::UnknownKeyId(header.kid.to_string()))?;
-        let padded = open_padded(
-            key,
-            header.suite,
-            &envelope.enc,
-            &header.aad(),
-            &envelope.ct,
-        )?;
-        let fields = Fields::from_document(padding::unpad(&padded)?)?;
+        let padded = open_padded(key, header, &envelope.enc, &envelope.ct)?;
+        let fields = Fields::from_plaintext(header.version, padding::unpad(&padded)?)?;
         Ok(Opened {
             header: header.clone(),
             fields,
@@ -521,20 +570,21 @@ impl<'a> Opener<'a> {
     }
 }
 
-/// `OpenBase(enc, skR, INFO, aad, ct)`: natively on AWS-LC
-/// ([`crate::native_open`]), in wasm with the `hpke` crate (there the
-/// browser build opens nothing in bulk, and AWS-LC does not build).
+/// `OpenBase(enc, skR, info, aad, ct)` with the header's `info` and `aad`:
+/// natively on AWS-LC ([`crate::native_open`]), in wasm with the `hpke`
+/// crate (there the browser build opens nothing in bulk, and AWS-LC does
+/// not build).
 fn open_padded(
     key: &PrivateKey,
-    suite: Suite,
+    header: &Header,
     enc: &[u8],
-    aad: &[u8],
     ct: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let (suite, info, aad) = (header.suite, header.version.info(), &header.aad());
     #[cfg(not(target_arch = "wasm32"))]
-    return crate::native_open::open_base(key, suite, enc, INFO, aad, ct);
+    return crate::native_open::open_base(key, suite, enc, info, aad, ct);
     #[cfg(target_arch = "wasm32")]
-    return suite.open(&key.expose_secret(), enc, INFO, aad, ct);
+    return suite.open(&key.expose_secret(), enc, info, aad, ct);
 }
 
 /// RFC 9180 `OpenBase` with the `hpke` crate: the reference the native open
@@ -550,4 +600,17 @@ pub fn open_base(
     ct: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
     suite.open(secret, enc, info, aad, ct)
+}
+
+/// RFC 9180 `SealBase` with the `hpke` crate, for tests and vectors that
+/// need an envelope around a crafted plaintext (one no [`Sealer`] writes).
+#[doc(hidden)]
+pub fn seal_base(
+    suite: Suite,
+    recipient: &PublicKey,
+    info: &[u8],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>), Error> {
+    suite.seal(&recipient.to_sec1_uncompressed(), info, aad, plaintext)
 }

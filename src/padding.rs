@@ -52,6 +52,19 @@ pub fn pad(message: &[u8]) -> Zeroizing<Vec<u8>> {
     out
 }
 
+/// Pads a message in place (see the module docs): without a copy when
+/// `message` already has the capacity of [`padded_len`].
+pub fn pad_in_place(message: &mut Zeroizing<Vec<u8>>) {
+    let total = padded_len(message.len());
+    if message.capacity() < total {
+        // Growing would leave the old allocation unzeroized: copy instead.
+        *message = pad(message);
+        return;
+    }
+    message.push(0x80);
+    message.resize(total, 0);
+}
+
 /// Removes padding, checking that it is exactly what [`pad`] writes.
 pub fn unpad(padded: &[u8]) -> Result<&[u8], Error> {
     let end = padded
@@ -106,6 +119,18 @@ mod tests {
         fn pad_then_unpad_is_identity(msg in proptest::collection::vec(any::<u8>(), 0..5000)) {
             let padded = pad(&msg);
             prop_assert_eq!(unpad(&padded).ok(), Some(&msg[..]));
+        }
+
+        #[test]
+        fn pad_in_place_is_pad_with_or_without_room(
+            msg in proptest::collection::vec(any::<u8>(), 0..5000),
+            room in any::<bool>(),
+        ) {
+            let capacity = if room { padded_len(msg.len()) } else { msg.len() };
+            let mut v = Zeroizing::new(Vec::with_capacity(capacity));
+            v.extend_from_slice(&msg);
+            pad_in_place(&mut v);
+            prop_assert_eq!(&v[..], &pad(&msg)[..]);
         }
 
         #[test]

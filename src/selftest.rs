@@ -5,7 +5,7 @@
 //! published test key of `tests/vectors/key.json` (never used for orders):
 //!
 //! 1. **Known answer**: a fixed envelope, sealed once by the native build,
-//!    opens to exactly the expected plaintext document. This catches a
+//!    opens to exactly the expected plaintext (a document and a file). This catches a
 //!    miscompiled or mismatched HPKE, AES-GCM, HKDF, P-256 or padding.
 //! 2. **Round trip**: two fresh seals to the same key open to the sealed
 //!    fields and header, and their `enc` and `sid` differ. This catches a
@@ -23,7 +23,9 @@
 //! Messages name the failing step only, never plaintext or key bytes.
 
 use crate::envelope::Envelope;
-use crate::{padding, schedule, Error, FieldValue, Fields, Opener, PrivateKey, Sealer, Suite};
+use crate::{
+    padding, schedule, Error, FieldValue, Fields, FileValue, Opener, PrivateKey, Sealer, Suite,
+};
 
 /// The private scalar of `tests/vectors/key.json`: published, test only.
 const TEST_SCALAR: [u8; 32] = *b"orderseaf test vector key -- no!";
@@ -31,31 +33,58 @@ const TEST_SCALAR: [u8; 32] = *b"orderseaf test vector key -- no!";
 /// The known-answer envelope, sealed to [`TEST_SCALAR`]'s public key by
 /// `regenerate_known_answer` below.
 const KAT_ENVELOPE: &str = concat!(
-    r#"{"v":1,"suite":"P256-SHA256-A128GCM","kid":"a8796135db82e7f8","#,
-    r#""form":"orderseal-selftest","sid":"-XcnxmKy_0gytxs5CXfakA","ts":1764057600,"#,
-    r#""enc":"BHiIJXsUrbpEZbl-XF6o4yvEhz4yu7Pv0Gv9hfx0DuXIex0BvCobrbTccCBQ1rBHuU7GJtoaT_4MWBbEygaOFQw","#,
+    r#"{"v":2,"suite":"P256-SHA256-A128GCM","kid":"a8796135db82e7f8","#,
+    r#""form":"orderseal-selftest","sid":"LSoBOhsDxn-ZkNlgnN7gIw","ts":1764057600,"#,
+    r#""enc":"BHRTm7E53ODNnOTUa28TmJCkbbP0F7k89r5gI-9w6jGbFNRauWDFt-EHHfPCffTptrcvm19JGoG71FpjrF4P5k0","#,
     r#""ct":""#,
-    "RXr-eEO9ZYaYjiX_tYEHWnWZsLGzfs1g_4VmADuwPl6WX45aPgYEsBE3wMpro_A21sKU9qahC8ry9ya2KsZqnhLX",
-    "MwE0bicKcFC85Ba0C2QNOHX_ZL1BwPz0CdaTblIugW3V747yqkqmly3A8fmzDJpYEKQnhIihFZZFNimpDsqbeXGB",
-    "-IeAuopEqIsD_0U2s2nChLSFfr1bJLGxont_MYUBIdmqzQnOY_-ZmznsX9l_NZC5yJBz9Eujkk0WrMigLKZ4GfOW",
-    "ilYmghZiOFSVpBabKy8NBn1xgKxL8x7h0OWz_G6a51_k3JEBKSsA1QHgf-pXgGuiXbhFis_4BhHGv1FxARsYyAIq",
-    "LeBxSnqmt572pKN_ptebNdfOrEDJu2dQXFECWCYSqCjYas7wXJ9SRUQbEL-hocdwjwLYaV4uKq7gPq6bSvj6K7le",
-    "OHBRUYO7NoU9juyiqbNbnA2_u0B3vQ5UA_dd0APvlun1rWtsE6VS4EsH7QLi7ofQVMEhiY92LlM4uMP5Shwp7Qj0",
-    "W3VCj9TRl6FQELE8036ydHKCKtWh9ZcV67P7fPdbaKgS0lRSln0gVH4xfDIsW_YdMvSCOezcC1f7GU_vPiEPIxiU",
-    "P-uX3z4IprlbF78p-7iBxo8NNZXtSiVD6Rz7zSU3sBVWcSBSxGTtIytq65u_vojLw8tcV1vkZSSvbC6SMDXq2WIH",
-    "TKH1OArmuVXW6hFm_Tp72USMKuWQNRgFB83cX3Ra8urhb6Eez4YALPGe1vrj2_fGDrE0_hsDInnIWjz714A7bEzp",
-    "9whRSvpMHnVPV-5JFXmuZ-NkZiQioTCbCOxxPJcidq3PRdGUMn2I3AZ1ENswuxImunUIVGL3u4xjwBLKtPAsPhfc",
-    "bbCUWm6W-gI07vkiy1FjnbCwkkT0bFndybuE8OO6QUaGku1eftLCO1p5xrTGbV2VpR-N7hNPEWBiSQ2fvkVQ6Dd2",
-    "EYS11fpm3beGcVbNvtrGMnt0Dzco1lOYQaHOnVzjz4-Y_jAqXocnP9mnppJKUR4KLe8lqEohRqII0G4e0Vbh36gX",
-    "44vmRHOxR8kbkXkedS1P4RMOTX29HWhpVpeM2yQEU-3E2DTYGwc9gFSLgsstEeqR7CIW_PjsSneICdrE_xxMCkLQ",
-    "NcezhtrqgnH0xv6iMV724823RPb2kLsjBM32AretNpgrPDLQpT1TTTB6kYTq0dg2RfcV-RAsk_PWwgyHNV4Vl4rs",
-    "nae8EkgtGiYnPNpATyh5aWkf1akn0R0YshDCi3476kH1x9N12xYAhCPAKL4o2EKsjbEbu3feSp0V466mQucCnOm_",
-    "lW68AD7-F7HMwa42vLBATx2j1dAbquKpbAR848peFoPQHxpXEvUgZNhl5VscfOoPshk",
+    "Zc6KrfeLEkh7nhSNAqDSryGPEQVlEhaZ_5KQeAtdhwtsoss41OEhazKODne1BGlxn7zNgONivsP56Jbl_4g30puK",
+    "pOSImfDF2IVwcOspt6hYua5RhxlBLkxqGoxI46aj_vwsrjvi77LKFTAu6h_kPXGb-7qcx3-hhu67MJ4Z5r7HXFIM",
+    "vOfbZaWUo6ThjzQ-ej5LD6nIhCB128U087iBDIqG1IRDtlyUAhH1K25rSuv4rRTWa9kAllIVsDmnk_1yVj2_NSvG",
+    "5JxABSiXr6DonP7SisTZTKOmZ4ycfX7VhvVEGVLMPCzfm-cWl-OdoXBhGEHmNX2SfnfefRT-GCtzYo-ax8fR9Ylo",
+    "FmOG8yGE1W1bWljqrivG1VwFdWxoFY7TVyeFrXrg9uNzih5m23uTmb9aBCau3k3OrKwZ96vGryBOrlUHmL3qyIf3",
+    "S3n_Pa-f_mUvjfQBN2jpIeXgKuaThkJKyPKg5QXI1evhQISG1BAmI0mAYTjPvDfnDMQJTI1gZ79VA8qkjQ1AQ2Kf",
+    "08_9SH_XbpfcKlCPfPKkQPe_FXBNrKbAH8ygABNCiRHinRQMs0cDr0irnlrC891cGryCK10T0FioBM0IK0YE3i-z",
+    "3vzfRuUyHpJU-6PyFwr5jENaUAbc8DFnjxIxK3kETxKiSG0-wtEcCtcXefSi6bopEHhcBZF3BnLPZdpTRtvemKXx",
+    "3xgaNb5HVRLJpQmbayierQNghDEAdFNcfd6G6qspdg4kLwd1S0x_hC2SF8m4ELulEszVc2LWxu_5uVst39K3vTro",
+    "dK1XvjMFQoYBwDMFjkNr_8YfdN_vgsw6P7U01IdVjCGJmJYzHLASA-2yGOkvY6q8kgl8n35AnYG6VVHZ44Wux1fL",
+    "Lmt5y-aKHKrvx4OkHXJ0v_2sO0eUd73PoWQmWBLT8jGI0w1GBLd25WlE4f8Csz5KLOt7DnHCy3cMa3GYhLTFvehM",
+    "7jtmChGR4TqG0NxkK6h-UyXYnEsaBFiriUyu1EYjwOrCbIyEj9d0VBw2stxf6b60glCOCmMn4v1jsW0wgF1fQTGK",
+    "YbHJOzblcoBe8QInU8zPU6GtHq8tzqrGjc4vspIBuZaf0KrV5cMX3iylDg-o4vZrYEc08TJLj0LTansPvGxP815H",
+    "9epMQdiefV6ycDE04DqvIgxQVcjtRstLbhr1PY-QzuFY41Jt__r2WWnjyznPmq8IJbjHVlvG2rpZrSU5UeWRhK-9",
+    "XWkh7SmpqRmWjL_cHiqZIOQcjTIy_HAYQwfGqj76A_VzBkRusbWneNOJfo1PnS1DJSwiaSVgAK8lQcYD0r-2rJHB",
+    "YTF_ln5b10_BuMNQgd1HCE106CsVGonezM_fmZAp5A64RfPMQuGmmWilBM2vzdfaUhs",
     r#""}"#,
 );
 
-/// The plaintext document [`KAT_ENVELOPE`] holds.
-const KAT_DOCUMENT: &str = r#"{"fields":{"product":"orderseal self-test","quantity":"1"}}"#;
+/// The plaintext document [`KAT_ENVELOPE`] holds, then [`KAT_FILE`]'s bytes.
+const KAT_DOCUMENT: &str = r#"{"fields":{"product":"orderseal self-test","quantity":"1","po":{"name":"po.txt","type":"text/plain","size":9}}}"#;
+
+/// The bytes of the known answer's file.
+const KAT_FILE: &[u8] = b"orderseal";
+
+/// The fields of the known answer.
+fn kat_fields() -> Result<Fields, Error> {
+    let mut fields = Fields::new();
+    for (name, value) in [("product", "orderseal self-test"), ("quantity", "1")] {
+        fields.push(name, FieldValue::text(value))?;
+    }
+    let file = FileValue {
+        name: "po.txt".into(),
+        media_type: "text/plain".into(),
+        data: KAT_FILE.to_vec(),
+    };
+    fields.push("po", FieldValue::File(file))?;
+    Ok(fields)
+}
+
+/// Whether `plaintext` is `u32be(len(KAT_DOCUMENT)) || KAT_DOCUMENT || KAT_FILE`.
+fn is_kat_plaintext(plaintext: &[u8]) -> bool {
+    let len = (KAT_DOCUMENT.len() as u32).to_be_bytes();
+    plaintext
+        .strip_prefix(&len[..])
+        .and_then(|rest| rest.strip_prefix(KAT_DOCUMENT.as_bytes()))
+        == Some(KAT_FILE)
+}
 
 /// RFC 9180 A.3 (`tests/vectors/rfc9180-A3-p256-sha256-aes128gcm-base.txt`):
 /// `dh` = x(skEm * pkRm) (not in the file; `tests/rfc9180.rs` computes the
@@ -101,20 +130,15 @@ fn key_schedule() -> Result<(), Error> {
 /// recipient key's validation, and WebCrypto's ECDH is checked in
 /// JavaScript.)
 pub fn run_seal_steps() -> Result<(), Error> {
-    let mut fields = Fields::new();
-    for (name, value) in [("product", "orderseal self-test"), ("quantity", "1")] {
-        fields
-            .push(name, FieldValue::text(value))
-            .map_err(|_| fail("known-answer fields"))?;
+    let fields = kat_fields().map_err(|_| fail("known-answer fields"))?;
+    let mut plaintext = fields
+        .to_plaintext()
+        .map_err(|_| fail("known-answer plaintext"))?;
+    if !is_kat_plaintext(&plaintext) {
+        return Err(fail("plaintext writer differs"));
     }
-    let document = fields
-        .to_document()
-        .map_err(|_| fail("known-answer document"))?;
-    if document.as_slice() != KAT_DOCUMENT.as_bytes() {
-        return Err(fail("document writer differs"));
-    }
-    let padded = padding::pad(&document);
-    if padded.len() != 1024 || padding::unpad(&padded).ok() != Some(KAT_DOCUMENT.as_bytes()) {
+    padding::pad_in_place(&mut plaintext);
+    if plaintext.len() != 1024 || !padding::unpad(&plaintext).is_ok_and(is_kat_plaintext) {
         return Err(fail("padding differs"));
     }
     // The submission ids' randomness (what `Sealer::prepare_at` draws).
@@ -137,16 +161,16 @@ fn fail(step: &str) -> Error {
     Error::Unavailable(format!("self-test failed: {step}"))
 }
 
-/// Opens `envelope` and compares it with [`KAT_DOCUMENT`].
+/// Opens `envelope` and compares it with the known answer's plaintext.
 fn known_answer(opener: &Opener<'_>, envelope: &str) -> Result<(), Error> {
     let opened = opener
         .open(envelope.as_bytes())
         .map_err(|_| fail("known-answer envelope does not open"))?;
-    let document = opened
+    let plaintext = opened
         .fields
-        .to_document()
+        .to_plaintext()
         .map_err(|_| fail("known-answer plaintext"))?;
-    if document.as_slice() != KAT_DOCUMENT.as_bytes() || opened.header.form != FORM {
+    if !is_kat_plaintext(&plaintext) || opened.header.form != FORM {
         return Err(fail("known-answer plaintext differs"));
     }
     Ok(())
@@ -245,7 +269,7 @@ mod tests {
     #[ignore = "prints a new known answer"]
     fn regenerate_known_answer() {
         let key = PrivateKey::from_scalar(&TEST_SCALAR).expect("valid scalar");
-        let fields = Fields::from_document(KAT_DOCUMENT.as_bytes()).expect("valid document");
+        let fields = kat_fields().expect("valid fields");
         let envelope = Sealer::new(key.public_key())
             .seal_at(FORM, &fields, 1_764_057_600)
             .expect("seals");

@@ -160,6 +160,21 @@ fn swapping_enc_or_header_between_envelopes_fails_to_open() {
 }
 
 #[test]
+fn a_version_2_envelope_relabelled_as_version_1_does_not_open() {
+    // info and aad name the version: a v2 plaintext can never be read as v1.
+    let k = key();
+    let json = seal(&k, &order());
+    let relabelled = json.replacen(r#""v":2"#, r#""v":1"#, 1);
+    assert_eq!(
+        Opener::new(&k)
+            .open(relabelled.as_bytes())
+            .map_err(|e| e.code())
+            .err(),
+        Some("open_failed")
+    );
+}
+
+#[test]
 fn wrong_key_is_unknown_kid_and_forged_kid_is_open_failed() {
     let (k, other) = (key(), key());
     let json = seal(&k, &order());
@@ -204,8 +219,9 @@ fn parse_reports_version_suite_and_shape_errors_by_code() {
             .map(|_| ())
             .map_err(|e| e.code())
     };
+    assert!(json.starts_with(r#"{"v":2,"#), "sealers write version 2");
     assert_eq!(
-        code(&json.replace(r#""v":1"#, r#""v":2"#)),
+        code(&json.replace(r#""v":2"#, r#""v":3"#)),
         Err("unsupported_version")
     );
     assert_eq!(code(r#"{"v":7,"future":true}"#), Err("unsupported_version"));
@@ -214,11 +230,11 @@ fn parse_reports_version_suite_and_shape_errors_by_code() {
         Err("unsupported_suite")
     );
     assert_eq!(
-        code(&json.replace(r#""v":1,"#, r#""v":1,"x":0,"#)),
+        code(&json.replace(r#""v":2,"#, r#""v":2,"x":0,"#)),
         Err("envelope_malformed")
     );
     assert_eq!(
-        code(&json.replace(r#""v":1,"#, r#""v":1,"v":1,"#)),
+        code(&json.replace(r#""v":2,"#, r#""v":2,"v":2,"#)),
         Err("envelope_malformed")
     );
     assert_eq!(code(&json[..json.len() - 1]), Err("envelope_malformed"));
@@ -304,8 +320,9 @@ fn sealing_enforces_field_and_plaintext_limits() {
 
 #[test]
 fn largest_allowed_file_seals_and_opens() {
-    // base64url grows data by 4/3; leave room for the JSON around it.
-    let n = (MAX_PLAINTEXT_BYTES - 200) / 4 * 3;
+    // Version 2 seals file bytes as they are: leave room for the length
+    // prefix and the JSON document only.
+    let n = MAX_PLAINTEXT_BYTES - 200;
     let mut f = Fields::new();
     f.push(
         "po",

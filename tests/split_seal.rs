@@ -105,14 +105,17 @@ fn split_seal_opens_with_the_opener_and_the_hpke_reference_for_every_suite() {
             suite,
             &key.expose_secret(),
             &envelope.enc,
-            orderseal::envelope::INFO,
+            h.version.info(),
             &h.aad(),
             &envelope.ct,
         )
         .expect("the hpke reference opens it");
         assert_eq!(
-            Fields::from_document(orderseal::padding::unpad(&reference).expect("padded"))
-                .expect("a document"),
+            Fields::from_plaintext(
+                h.version,
+                orderseal::padding::unpad(&reference).expect("padded")
+            )
+            .expect("a document"),
             order()
         );
     }
@@ -233,7 +236,7 @@ fn hpke_seal_decrypts_with_the_schedule_key_and_nonce() {
             &enc,
             &key.public_key().to_sec1_uncompressed(),
         );
-        let keys = schedule::key_schedule_base(suite, &shared, orderseal::envelope::INFO);
+        let keys = schedule::key_schedule_base(suite, &shared, envelope.header.version.info());
         let nonce = aes_gcm::Nonce::try_from(&keys.base_nonce()[..]).expect("96-bit nonce");
         let aad = envelope.header.aad();
         let payload = Payload {
@@ -251,7 +254,7 @@ fn hpke_seal_decrypts_with_the_schedule_key_and_nonce() {
         .expect("the schedule's key and nonce open the hpke crate's ciphertext");
         let document = padding::unpad(&padded).expect("padded");
         assert_eq!(
-            Fields::from_document(document).expect("a document"),
+            Fields::from_plaintext(envelope.header.version, document).expect("a document"),
             order()
         );
     }

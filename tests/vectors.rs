@@ -11,8 +11,8 @@
 use std::fs;
 use std::path::Path;
 
-use orderseal::envelope::Envelope;
-use orderseal::{FieldValue, Fields, FileValue, Opener, Sealer, Suite};
+use orderseal::envelope::{seal_base, Envelope, Version};
+use orderseal::{b64, padding, FieldValue, Fields, FileValue, Opener, Sealer, Suite};
 use serde_json::{json, Value};
 
 mod common;
@@ -49,15 +49,33 @@ fn every_vector_opens_as_expected() {
         let result = Opener::new(&key).open(envelope.as_bytes());
         match (expect, result) {
             ("ok", Ok(opened)) => {
-                let doc = opened.fields.to_document().expect("serializes");
-                let expected = case["document"].as_str().expect("ok cases have a document");
-                assert_eq!(
-                    std::str::from_utf8(&doc).ok(),
-                    Some(expected),
-                    "{name}: document differs"
-                );
-                let got: Value = serde_json::from_slice(&doc).expect("json");
+                // `plaintext`: the fields, files inline, whatever the version.
+                let inline = opened.fields.to_document().expect("serializes");
+                let got: Value = serde_json::from_slice(&inline).expect("json");
                 assert_eq!(got, case["plaintext"], "{name}: plaintext differs");
+                // `unpadded`: the exact bytes that were padded and sealed.
+                let unpadded = match opened.header.version {
+                    Version::V1 => inline,
+                    Version::V2 => opened.fields.to_plaintext().expect("serializes"),
+                };
+                let expected = case["unpadded"]
+                    .as_str()
+                    .map(|t| b64::decode(t).expect("b64"));
+                assert_eq!(
+                    Some(&unpadded[..]),
+                    expected.as_deref(),
+                    "{name}: bytes differ"
+                );
+                // `document`: the JSON document inside them.
+                let document = match opened.header.version {
+                    Version::V1 => &unpadded[..],
+                    Version::V2 => {
+                        let len = u32::from_be_bytes(unpadded[..4].try_into().expect("prefix"));
+                        &unpadded[4..4 + len as usize]
+                    }
+                };
+                let expected = case["document"].as_str().expect("ok cases have a document");
+                assert_eq!(document, expected.as_bytes(), "{name}: document differs");
             }
             ("ok", Err(e)) => panic!("{name}: expected to open, got {}", e.code()),
             (code, Ok(_)) => panic!("{name}: expected {code}, but it opened"),
@@ -126,18 +144,27 @@ fn every_kind() -> Fields {
     f
 }
 
+/// Writes one vector (version 2: the Sealer's). For `ok` cases:
+/// `plaintext` is the fields as JSON with files inline (what an opener
+/// shows), `unpadded` the exact sealed bytes before padding (base64url),
+/// and `document` the JSON document at their start, after the length.
 fn write(name: &str, description: &str, expect: &str, envelope: &str, fields: Option<&Fields>) {
-    let document =
-        fields.map(|f| String::from_utf8(f.to_document().expect("doc").to_vec()).expect("utf8"));
-    let plaintext: Value = document
+    let inline = fields.map(|f| f.to_document().expect("doc"));
+    let plaintext: Value = inline
         .as_deref()
-        .map_or(Value::Null, |d| serde_json::from_str(d).expect("json"));
+        .map_or(Value::Null, |d| serde_json::from_slice(d).expect("json"));
+    let unpadded = fields.map(|f| f.to_plaintext().expect("plaintext"));
+    let document = unpadded.as_deref().map(|u| {
+        let len = u32::from_be_bytes(u[..4].try_into().expect("prefix")) as usize;
+        String::from_utf8(u[4..4 + len].to_vec()).expect("utf8")
+    });
     let case = json!({
         "description": description,
         "expect": expect,
         "envelope": envelope,
         "plaintext": plaintext,
         "document": document,
+        "unpadded": unpadded.as_deref().map(|u| b64::encode(u)),
     });
     let text = serde_json::to_string_pretty(&case).expect("json") + "\n";
     fs::write(Path::new(DIR).join(format!("envelope-{name}.json")), text).expect("write");
@@ -289,9 +316,67 @@ fn regenerate() {
     );
     write(
         "bad-version",
-        "v 2",
+        "v 3",
         "unsupported_version",
-        &ok_json.replace("\"v\":1", "\"v\":2"),
+        &ok_json.replace("\"v\":2", "\"v\":3"),
+        None,
+    );
+    write(
+        "bad-version-relabel",
+        "the ok-basic envelope relabelled v 1: info and aad differ",
+        "open_failed",
+        &edit(&|e| e.header.version = Version::V1),
+        None,
+    );
+    // Well-sealed envelopes whose version-2 plaintext breaks §4.1.
+    let crafted = |unpadded: &[u8]| {
+        let header = ok.header.clone();
+        let (enc, ct) = seal_base(
+            header.suite,
+            pk,
+            header.version.info(),
+            &header.aad(),
+            &padding::pad(unpadded),
+        )
+        .expect("seal");
+        Envelope { header, enc, ct }.to_json()
+    };
+    let framed = |doc: &str, files: &[u8]| {
+        let mut out = (doc.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(doc.as_bytes());
+        out.extend_from_slice(files);
+        out
+    };
+    let one_file = r#"{"fields":{"po":{"name":"po.pdf","type":"","size":3}}}"#;
+    write(
+        "bad-plaintext-short-file",
+        "a file's size is more than the bytes after the document",
+        "plaintext_invalid",
+        &crafted(&framed(one_file, b"%P")),
+        None,
+    );
+    write(
+        "bad-plaintext-extra-bytes",
+        "bytes after the document that no file claims",
+        "plaintext_invalid",
+        &crafted(&framed(one_file, b"%PDF")),
+        None,
+    );
+    write(
+        "bad-plaintext-inline-data",
+        "a version-1 file object (data) in a version-2 document",
+        "plaintext_invalid",
+        &crafted(&framed(
+            r#"{"fields":{"po":{"name":"po.pdf","type":"","data":"JVBE"}}}"#,
+            b"",
+        )),
+        None,
+    );
+    write(
+        "bad-plaintext-length",
+        "a document length past the end of the plaintext",
+        "plaintext_invalid",
+        &crafted(&[0, 0, 1, 0, b'{', b'}']),
         None,
     );
     write(

@@ -28,6 +28,10 @@ vectors!(
     "envelope-bad-extra-member.json",
     "envelope-bad-form.json",
     "envelope-bad-padded-base64.json",
+    "envelope-bad-plaintext-extra-bytes.json",
+    "envelope-bad-plaintext-inline-data.json",
+    "envelope-bad-plaintext-length.json",
+    "envelope-bad-plaintext-short-file.json",
     "envelope-bad-sid.json",
     "envelope-bad-suite-name.json",
     "envelope-bad-suite-swap.json",
@@ -35,12 +39,18 @@ vectors!(
     "envelope-bad-truncated.json",
     "envelope-bad-ts.json",
     "envelope-bad-unknown-kid.json",
+    "envelope-bad-version-relabel.json",
     "envelope-bad-version.json",
     "envelope-ok-aes256.json",
     "envelope-ok-basic.json",
     "envelope-ok-empty.json",
     "envelope-ok-every-kind.json",
     "envelope-ok-whitespace.json",
+    "envelope-v1-ok-aes256.json",
+    "envelope-v1-ok-basic.json",
+    "envelope-v1-ok-empty.json",
+    "envelope-v1-ok-every-kind.json",
+    "envelope-v1-ok-whitespace.json",
 );
 
 const KEY_JSON: &str = include_str!("vectors/key.json");
@@ -360,7 +370,12 @@ mod wasm {
                     let got = json!({ "fields": to_json(&get(&opened, "fields")) });
                     assert_eq!(got, case["plaintext"], "{name}: plaintext");
                     assert_eq!(string(&opened, "kid"), kid(), "{name}");
-                    assert_eq!(get(&opened, "v").as_f64(), Some(1.0), "{name}");
+                    let v = if name.starts_with("envelope-v1-") {
+                        1.0
+                    } else {
+                        2.0
+                    };
+                    assert_eq!(get(&opened, "v").as_f64(), Some(v), "{name}");
                 }
                 ("ok", Err(e)) => assert_eq!(string(&e, "code"), "ok", "{name}: expected to open"),
                 (want, result) => assert_eq!(code(result), want, "{name}"),

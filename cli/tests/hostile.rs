@@ -671,10 +671,10 @@ fn member_syntax(cases: &mut Vec<Case>, base: &str) {
     enc_std.replace_range(40..41, "/");
 
     let list: Vec<(&str, String, Expect)> = vec![
-        ("v", "01".into(), MALFORMED),
-        ("v", "1.0".into(), MALFORMED),
+        ("v", "02".into(), MALFORMED),
+        ("v", "2.0".into(), MALFORMED),
         ("v", "-0".into(), MALFORMED),
-        ("v", "2".into(), app(422, "unsupported_version")),
+        ("v", "3".into(), app(422, "unsupported_version")),
         ("v", "99999".into(), app(422, "unsupported_version")),
         (
             "suite",

@@ -120,7 +120,7 @@ fn malformed_envelopes_are_refused_with_the_core_codes() {
             400,
             "envelope_malformed",
         ),
-        (with("v", 2.into()), 422, "unsupported_version"),
+        (with("v", 3.into()), 422, "unsupported_version"),
         (
             with("suite", "P256-SHA256-CHACHA".into()),
             422,
@@ -226,11 +226,11 @@ fn oversized_body_is_refused_413_before_it_is_read() {
 fn envelope_at_the_size_limit_is_accepted() {
     let fx = Fixture::new();
     let server = fx.start();
-    // A 5.5 MiB attachment (7.3 MiB in base64, near the 8 MiB plaintext
-    // limit): the envelope is ~10 MiB, under 12 MiB.
-    let pdf = vec![0x25u8; 5 * 1024 * 1024 + 512 * 1024];
+    // A 7.5 MiB attachment, near the 8 MiB plaintext limit: the envelope
+    // (ciphertext in base64url) is over 10 MiB, under 12 MiB.
+    let pdf = vec![0x25u8; 7 * 1024 * 1024 + 512 * 1024];
     let envelope = fx.seal(&order_with_file("big", &pdf));
-    assert!(envelope.len() > 9 * 1024 * 1024);
+    assert!(envelope.len() > 10 * 1024 * 1024);
     let r = post_envelope(&server, &envelope);
     assert_eq!(r.status, 201, "{}", r.text());
     let records = export_all(&server, &fx.token());

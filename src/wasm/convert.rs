@@ -11,7 +11,7 @@ use js_sys::{Array, ArrayBuffer, Map, Object, Uint8Array, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use zeroize::Zeroizing;
 
-use crate::envelope::{Header, VERSION};
+use crate::envelope::Header;
 use crate::error::KeyEncoding;
 use crate::keys::{JwkMember, JwkMembers};
 use crate::{b64, Error, FieldValue, Fields, FileValue};
@@ -242,12 +242,11 @@ fn file_to_js(file: &FileValue) -> JsValue {
     from_entries(&entries)
 }
 
-/// An object from `(name, value)` pairs, defined in order.
 /// An envelope header's members as a JavaScript object has them, in the
 /// envelope's order, for `object`: `v, suite, kid, form, sid, ts`.
 pub fn header_entries(h: &Header) -> Vec<(&'static str, JsValue)> {
     vec![
-        ("v", JsValue::from_f64(VERSION as f64)),
+        ("v", JsValue::from_f64(h.version.number() as f64)),
         ("suite", JsValue::from_str(h.suite.name())),
         ("kid", JsValue::from_str(h.kid.as_str())),
         ("form", JsValue::from_str(&h.form)),
@@ -257,6 +256,7 @@ pub fn header_entries(h: &Header) -> Vec<(&'static str, JsValue)> {
     ]
 }
 
+/// An object from `(name, value)` pairs, defined in order.
 pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     let entries = Array::new();
     for (key, value) in pairs {

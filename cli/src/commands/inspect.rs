@@ -5,7 +5,6 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use orderseal::envelope::VERSION;
 use orderseal::Envelope;
 use serde::Serialize;
 
@@ -63,7 +62,7 @@ fn inspect_record(record: &Record) -> Outcome {
     let h = &env.header;
     Ok(Shown {
         line: record.pos.number(),
-        v: VERSION,
+        v: h.version.number(),
         suite: h.suite.name(),
         kid: h.kid.to_string(),
         form: h.form.clone(),

@@ -49,7 +49,7 @@ fn malformed_envelopes_are_envelope_malformed() {
         "[1]".to_owned(),
         with_member(&good, "extra", 1.into()),
         with_member(&good, "sid", "short".into()),
-        good.replace("\"v\":1", "\"v\":\"1\""),
+        good.replace("\"v\":2", "\"v\":\"2\""),
         "\u{1b}[2J{\"v\":1}".to_owned(),
     ] {
         let stderr = decrypt_fails(&key, &bad, "envelope_malformed");
@@ -64,10 +64,10 @@ fn unsupported_versions_and_suites_are_named() {
     let good = key.seal(&[("a", "b")]);
     let stderr = decrypt_fails(
         &key,
-        &with_member(&good, "v", 2.into()),
+        &with_member(&good, "v", 3.into()),
         "unsupported_version",
     );
-    assert!(stderr.contains("version 2"));
+    assert!(stderr.contains("version 3"));
     let stderr = decrypt_fails(
         &key,
         &with_member(&good, "suite", "P256-SHA256-CHACHA20POLY1305".into()),

@@ -145,7 +145,7 @@ fn inspect_shows_every_header_without_a_key_and_reports_bad_lines() {
     assert_eq!(headers.len(), 2);
     let h = &headers[1];
     assert_eq!(h["line"], 3);
-    assert_eq!(h["v"], 1);
+    assert_eq!(h["v"], 2);
     assert_eq!(h["kid"], key.kid());
     assert_eq!(h["form"], "order");
     assert_eq!(h["enc_bytes"], 65);
