@@ -236,28 +236,13 @@ impl Envelope {
 
     /// The envelope as compact JSON, members in the documented order.
     pub fn to_json(&self) -> String {
-        let h = &self.header;
         let mut out = Vec::with_capacity(self.json_len());
-        let mut member = |name: &str, value: &dyn Fn(&mut Vec<u8>)| {
-            out.push(if out.is_empty() { b'{' } else { b',' });
-            json_out::push_string(&mut out, name);
-            out.push(b':');
-            value(&mut out);
-        };
-        member("v", &|o| {
-            o.extend_from_slice(h.version.number().to_string().as_bytes())
-        });
-        member("suite", &|o| json_out::push_string(o, h.suite.name()));
-        member("kid", &|o| json_out::push_string(o, h.kid.as_str()));
-        member("form", &|o| json_out::push_string(o, &h.form));
-        member("sid", &|o| json_out::push_base64(o, &h.sid));
-        member("ts", &|o| o.extend_from_slice(h.ts.to_string().as_bytes()));
+        write_json_head(&mut out, &self.header, &self.enc);
         // enc and ct are public: the fast encoder.
-        member("enc", &|o| json_out::push_public_base64(o, &self.enc));
-        member("ct", &|o| json_out::push_public_base64(o, &self.ct));
-        out.push(b'}');
-        // Every piece above is ASCII, or a valid &str escaped byte-wise
-        // (escapes only replace ASCII bytes).
+        b64::encode_public_into(&self.ct, &mut out);
+        out.extend_from_slice(JSON_TAIL);
+        // Every piece is ASCII, or a valid &str escaped byte-wise (escapes
+        // only replace ASCII bytes).
         String::from_utf8(out).unwrap_or_default()
     }
 
@@ -273,19 +258,48 @@ impl Envelope {
     /// `kid`, the form id alphabet (`check_form_id`; serde_json does not
     /// escape `/`) and base64url are plain ASCII without `"` or `\`.
     pub fn json_len(&self) -> usize {
-        let b64 = b64::encoded_len;
-        let h = &self.header;
-        let fixed = r#"{"v":,"suite":"","kid":"","form":"","sid":"","ts":,"enc":"","ct":""}"#.len();
-        fixed
-            + h.version.number().to_string().len()
-            + h.suite.name().len()
-            + h.kid.as_str().len()
-            + h.form.len()
-            + b64(SID_LEN)
-            + h.ts.to_string().len()
-            + b64(self.enc.len())
-            + b64(self.ct.len())
+        json_len(&self.header, self.enc.len(), self.ct.len())
     }
+}
+
+/// What follows the base64url of `ct` in an envelope's JSON.
+const JSON_TAIL: &[u8] = br#""}"#;
+
+/// Writes an envelope's JSON up to the base64url of `ct`:
+/// `{"v":…,"suite":…,"kid":…,"form":…,"sid":…,"ts":…,"enc":"…","ct":"`.
+fn write_json_head(out: &mut Vec<u8>, h: &Header, enc: &[u8]) {
+    let mut member = |name: &str, value: &dyn Fn(&mut Vec<u8>)| {
+        out.push(if out.is_empty() { b'{' } else { b',' });
+        json_out::push_string(out, name);
+        out.push(b':');
+        value(out);
+    };
+    member("v", &|o| {
+        o.extend_from_slice(h.version.number().to_string().as_bytes())
+    });
+    member("suite", &|o| json_out::push_string(o, h.suite.name()));
+    member("kid", &|o| json_out::push_string(o, h.kid.as_str()));
+    member("form", &|o| json_out::push_string(o, &h.form));
+    member("sid", &|o| json_out::push_base64(o, &h.sid));
+    member("ts", &|o| o.extend_from_slice(h.ts.to_string().as_bytes()));
+    member("enc", &|o| json_out::push_public_base64(o, enc));
+    out.extend_from_slice(br#","ct":""#);
+}
+
+/// The length of an envelope's JSON. Exact because no member needs a JSON
+/// escape (see [`Envelope::json_len`]).
+fn json_len(h: &Header, enc_len: usize, ct_len: usize) -> usize {
+    let b64 = b64::encoded_len;
+    let fixed = r#"{"v":,"suite":"","kid":"","form":"","sid":"","ts":,"enc":"","ct":""}"#.len();
+    fixed
+        + h.version.number().to_string().len()
+        + h.suite.name().len()
+        + h.kid.as_str().len()
+        + h.form.len()
+        + b64(SID_LEN)
+        + h.ts.to_string().len()
+        + b64(enc_len)
+        + b64(ct_len)
 }
 
 /// Seals forms to one public key. Build it once, seal many forms.
@@ -492,16 +506,37 @@ impl Keyed {
     /// The envelope, from the AES-GCM output (ciphertext with its 16-byte
     /// tag). Refuses (`unavailable`) a `ct` of the wrong length.
     pub fn into_envelope(self, ct: Vec<u8>) -> Result<Envelope, Error> {
-        if ct.len() != self.padded.len() + TAG_LEN {
-            return Err(Error::Unavailable(
-                "the platform's AES-GCM returned a ciphertext of the wrong length".into(),
-            ));
-        }
+        self.check_ct_len(ct.len())?;
         checked(Envelope {
             header: self.header,
             enc: self.enc,
             ct,
         })
+    }
+
+    /// The envelope's JSON up to its `ct`, for a caller that base64url-encodes
+    /// the AES-GCM output of `ct_len` bytes itself (a browser's native
+    /// encoder, many times faster than wasm on a megabyte) and appends it and
+    /// `"}` (ASCII; [`Envelope::to_json`] writes the same text). Returns the
+    /// header, `enc` and the text. Refuses (`unavailable`) the wrong length, and
+    /// an envelope over the size limit, like [`Keyed::into_envelope`].
+    pub fn into_json_head(self, ct_len: usize) -> Result<(Header, Vec<u8>, String), Error> {
+        self.check_ct_len(ct_len)?;
+        let len = json_len(&self.header, self.enc.len(), ct_len);
+        Error::check_limit(Limit::EnvelopeSize, len, MAX_ENVELOPE_BYTES)?;
+        let mut out = Vec::with_capacity(len - b64::encoded_len(ct_len) - JSON_TAIL.len());
+        write_json_head(&mut out, &self.header, &self.enc);
+        let text = String::from_utf8(out).unwrap_or_default();
+        Ok((self.header, self.enc, text))
+    }
+
+    fn check_ct_len(&self, ct_len: usize) -> Result<(), Error> {
+        if ct_len != self.padded.len() + TAG_LEN {
+            return Err(Error::Unavailable(
+                "the platform's AES-GCM returned a ciphertext of the wrong length".into(),
+            ));
+        }
+        Ok(())
     }
 }
 

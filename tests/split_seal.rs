@@ -290,3 +290,33 @@ fn json_len_is_the_length_of_to_json() {
         }
     }
 }
+
+#[test]
+fn json_head_plus_the_callers_base64url_of_ct_is_the_envelope_json() {
+    let key = PrivateKey::generate().expect("randomness");
+    let sealer = Sealer::new(key.public_key());
+    let prepared = sealer.prepare_at("order", &order(), TS).expect("prepares");
+    let (enc, dh) = encap(&prepared);
+    let keyed = prepared.finish(&enc, &dh).expect("keyed");
+    let ct = aes_gcm(&keyed);
+    let (header, head_enc, head) = keyed.into_json_head(ct.len()).expect("head");
+    let json = format!("{head}{}\"}}", orderseal::b64::encode(&ct));
+    let envelope = Envelope {
+        header,
+        enc: head_enc,
+        ct,
+    };
+    assert_eq!(json, envelope.to_json());
+    let opened = Opener::new(&key).open(json.as_bytes()).expect("opens");
+    assert_eq!(opened.fields, order());
+
+    // A wrong length is the platform's fault, as with into_envelope.
+    let prepared = sealer.prepare_at("order", &order(), TS).expect("prepares");
+    let (enc, dh) = encap(&prepared);
+    let keyed = prepared.finish(&enc, &dh).expect("keyed");
+    let n = keyed.plaintext().len() + 15;
+    assert_eq!(
+        keyed.into_json_head(n).map(|_| ()).map_err(|e| e.code()),
+        Err("unavailable")
+    );
+}

@@ -3,7 +3,7 @@
 //! the ECDH and AES-GCM with WebCrypto ([`Sealer::prepare_at`],
 //! [`Prepared::finish`], [`Keyed::into_envelope`]).
 
-use js_sys::JsString;
+use js_sys::{JsString, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::convert::{self, object, option_string};
@@ -167,10 +167,18 @@ impl JsKeyed {
         self.inner.aad().to_vec()
     }
 
-    /// The padded document to encrypt.
-    #[wasm_bindgen(getter)]
-    pub fn plaintext(&self) -> Vec<u8> {
-        self.inner.plaintext().to_vec()
+    /// `plaintextView()`: the padded plaintext to encrypt, as a view of the
+    /// module's memory, not a copy (a megabyte file would be copied twice).
+    /// Valid only until the next call into the module, which may move that
+    /// memory: pass it straight to `encrypt`, which copies its input before
+    /// it returns. Never write to it.
+    #[wasm_bindgen(js_name = plaintextView)]
+    pub fn plaintext_view(&self) -> Uint8Array {
+        // SAFETY: the view aliases `self.inner`'s padded plaintext, which
+        // lives until `self` is consumed or freed; the caller reads it
+        // before calling into the module again (documented above), so no
+        // allocation can move or free it while it is in use.
+        unsafe { Uint8Array::view(self.inner.plaintext()) }
     }
 
     /// `intoEnvelope(ct)`: the AES-GCM output (tag appended) →
@@ -178,5 +186,26 @@ impl JsKeyed {
     #[wasm_bindgen(js_name = intoEnvelope)]
     pub fn into_envelope(self, ct: Vec<u8>) -> Result<JsValue, JsValue> {
         sealed(self.inner.into_envelope(ct).map_err(to_js)?)
+    }
+
+    /// `intoEnvelopeHead(ctLength)`: for a caller that base64url-encodes the
+    /// AES-GCM output itself ([`Keyed::into_json_head`]) →
+    /// `{ head, envelope, submissionId }`: the envelope's JSON up to its `ct`
+    /// (the caller appends base64url(ct) and `"}`), and the envelope object
+    /// without its `ct` member (the caller adds it, last).
+    #[wasm_bindgen(js_name = intoEnvelopeHead)]
+    pub fn into_envelope_head(self, ct_length: usize) -> Result<JsValue, JsValue> {
+        let (header, enc, head) = self.inner.into_json_head(ct_length).map_err(to_js)?;
+        let text = JsString::from(head.as_str());
+        // The head ends `"enc":"<enc>","ct":"` and is ASCII.
+        let enc_end = head.len() - r#"","ct":""#.len();
+        let enc_start = enc_end - b64::encoded_len(enc.len());
+        let mut members = convert::header_entries(&header);
+        members.push(("enc", text.slice(enc_start as u32, enc_end as u32).into()));
+        Ok(convert::object(&[
+            ("head", text.into()),
+            ("envelope", object(&members)),
+            ("submissionId", JsValue::from_str(&header.submission_id())),
+        ]))
     }
 }

@@ -184,6 +184,22 @@ test('with WebCrypto, the page downloads only the seal build', async ({ page }) 
   expectNoPlaintext(sent);
 });
 
+test('without a native base64url encoder, the core encodes the ciphertext too', async ({ page }) => {
+  // Chromium has Uint8Array.prototype.toBase64, which encodes `ct` (the core
+  // writes the rest of the envelope); without it the core writes all of it.
+  expect(await page.evaluate(() => typeof Uint8Array.prototype.toBase64)).toBe('function');
+  const sent = recordRequests(page);
+  await page.addInitScript(() => delete Uint8Array.prototype.toBase64);
+  await open(page);
+  expect(await page.evaluate(() => typeof Uint8Array.prototype.toBase64)).toBe('undefined');
+  expect(await page.evaluate(() => window.engine)).toBe('webcrypto');
+  await sendAndOpen(page);
+  const envelope = JSON.parse(posts()[0].body);
+  expect(Object.keys(envelope)).toEqual(['v', 'suite', 'kid', 'form', 'sid', 'ts', 'enc', 'ct']);
+  expect(envelope.v).toBe(2);
+  expectNoPlaintext(sent);
+});
+
 test('without WebCrypto (an insecure context), the full build seals in pure Rust', async ({ page }) => {
   const sent = recordRequests(page);
   await page.addInitScript(() =>
