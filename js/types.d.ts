@@ -162,7 +162,8 @@ export interface SealOptions {
 
 /** An envelope (docs/FORMAT.md §3). */
 export interface Envelope {
-  v: 1;
+  /** The format version: 2 for what a Sealer writes; 1 for older envelopes. */
+  v: 1 | 2;
   suite: 'P256-SHA256-A128GCM' | 'P256-SHA256-A256GCM';
   /** The recipient key's id. */
   kid: string;
@@ -212,7 +213,8 @@ export type OpenedValue = string | string[] | OpenedFile | OpenedFile[];
 
 /** An opened envelope: its authenticated header and the fields. */
 export interface Opened {
-  v: 1;
+  /** The envelope's format version (openers read 1 and 2). */
+  v: 1 | 2;
   suite: Envelope['suite'];
   kid: string;
   form: string;

@@ -13,7 +13,7 @@ use core::fmt;
 pub enum Limit {
     /// The serialized envelope, in bytes.
     EnvelopeSize,
-    /// The plaintext document before padding, in bytes.
+    /// The plaintext before padding, in bytes.
     PlaintextSize,
     /// The number of fields in a form.
     FieldCount,

@@ -5,7 +5,8 @@
 
 /// Largest serialized envelope accepted, in bytes (12 MiB).
 pub const MAX_ENVELOPE_BYTES: usize = 12 * 1024 * 1024;
-/// Largest plaintext document before padding, in bytes (8 MiB).
+/// Largest plaintext before padding (the document and, in version 2, the
+/// file bytes after it), in bytes (8 MiB).
 pub const MAX_PLAINTEXT_BYTES: usize = 8 * 1024 * 1024;
 /// Most fields in one form.
 pub const MAX_FIELDS: usize = 256;

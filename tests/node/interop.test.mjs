@@ -1,19 +1,21 @@
 // Interop with an independent HPKE implementation: @hpke/core (WebCrypto).
 //
 // Everything orderseal adds to RFC 9180 (info, aad, Padmé padding,
-// base64url, the envelope and the plaintext document, key ids) is written
-// again below, in plain JavaScript, from docs/FORMAT.md alone; no orderseal
-// code is imported for it. orderseal (the npm package's Node entry,
-// pkg/node.js, and the native CLI, target/release/orderseal) is only ever
-// the thing under test:
+// base64url, the envelope, the plaintext's framing and document, key ids)
+// is written again below, in plain JavaScript, from docs/FORMAT.md alone; no
+// orderseal code is imported for it. orderseal (the npm package's Node
+// entry, pkg/node.js, and the native CLI, target/release/orderseal) is only
+// ever the thing under test:
 //
-//   - @hpke/core opens every `ok` vector to its exact plaintext document and
-//     fails on the `bad-*` ones with the vector's code (§7);
-//   - @hpke/core opens what orderseal seals (wasm in Node; the CLI for
-//     AES-256-GCM, which the JS API cannot choose);
-//   - orderseal (wasm Opener and CLI) opens what @hpke/core seals, and
-//     refuses non-canonical padding, duplicate envelope members and
-//     documents that break §4.1, with the codes of §8.
+//   - @hpke/core opens every `ok` vector, of both versions, to its exact
+//     plaintext (bytes, document and fields) and fails on the `bad-*` ones
+//     with the vector's code (§7);
+//   - @hpke/core opens what orderseal seals, which is version 2 (wasm in
+//     Node, both engines and both suites; the CLI);
+//   - orderseal (wasm Opener and CLI) opens what @hpke/core seals, in
+//     version 2 and in version 1, and refuses non-canonical padding,
+//     duplicate envelope members, documents that break §4.1 and version-2
+//     plaintexts whose framing is wrong, with the codes of §8.
 //
 //   npm run build && node --test tests/node/
 //
@@ -91,9 +93,13 @@ class SpecError extends Error {
   }
 }
 
-// §2: "info = "orderseal/v1" (12 ASCII bytes)".
-const INFO = utf8('orderseal/v1');
-assert.equal(INFO.length, 12);
+// §1, §3: the versions. Sealers write 2; openers read 2 and 1.
+const CURRENT = 2;
+const VERSIONS = [2, 1];
+
+// §2: "info = "orderseal/v" v (12 ASCII bytes)".
+const infoOf = (v) => utf8(`orderseal/v${v}`);
+for (const v of VERSIONS) assert.equal(infoOf(v).length, 12);
 
 // §2: the suites, and @hpke/core's equivalent of each.
 const kem = () => new DhkemP256HkdfSha256();
@@ -112,9 +118,10 @@ const SUITES = {
 const A128 = 'P256-SHA256-A128GCM';
 const A256 = 'P256-SHA256-A256GCM';
 
-// §2: aad = "orderseal/v1" LF suite LF kid LF form LF sid LF ts, each as
+// §2: aad = "orderseal/v" v LF suite LF kid LF form LF sid LF ts, each as
 // it appears in the envelope, no trailing LF.
-const aadText = (h) => ['orderseal/v1', h.suite, h.kid, h.form, h.sidText, h.tsText].join('\n');
+const aadText = (h) =>
+  [`orderseal/v${h.v}`, h.suite, h.kid, h.form, h.sidText, h.tsText].join('\n');
 
 // §3: base64url is RFC 4648 §5 without padding; decoders reject padding,
 // characters outside the alphabet, and non-zero trailing bits.
@@ -163,10 +170,11 @@ function padme(n) {
   return Math.ceil(n / unit) * unit;
 }
 const paddedLen = (L) => padme(Math.max(L + 1, 1024));
-function pad(doc) {
-  const out = new Uint8Array(paddedLen(doc.length));
-  out.set(doc);
-  out[doc.length] = 0x80;
+// pad(pt) = pt ‖ 0x80 ‖ 0x00…, pt the whole plaintext of §4.1.
+function pad(pt) {
+  const out = new Uint8Array(paddedLen(pt.length));
+  out.set(pt);
+  out[pt.length] = 0x80;
   return out;
 }
 // "strip trailing zero bytes, then require and strip one 0x80; openers MUST
@@ -177,14 +185,14 @@ function unpad(padded) {
   if (end === 0 || padded[end - 1] !== 0x80) {
     throw new SpecError('plaintext_invalid', 'padding: no 0x80 marker');
   }
-  const doc = padded.subarray(0, end - 1);
-  if (paddedLen(doc.length) !== padded.length) {
+  const pt = padded.subarray(0, end - 1);
+  if (paddedLen(pt.length) !== padded.length) {
     throw new SpecError(
       'plaintext_invalid',
-      `padding: ${padded.length} is not padded_len(${doc.length})`,
+      `padding: ${padded.length} is not padded_len(${pt.length})`,
     );
   }
-  return doc;
+  return pt;
 }
 
 // §5: fingerprint = SHA-256 of the 65-byte SEC1 point; kid = its first 8
@@ -336,7 +344,8 @@ function parseEnvelope(text) {
   // other members (the spec does not say which check comes first; this is
   // what orderseal does).
   if (!(e.v instanceof Num) || !TS.test(e.v.raw)) throw malformed('v is not a version number');
-  if (e.v.raw !== '1') throw new SpecError('unsupported_version', `v ${e.v.raw}`);
+  const v = VERSIONS.find((n) => String(n) === e.v.raw);
+  if (v === undefined) throw new SpecError('unsupported_version', `v ${e.v.raw}`);
   if (typeof e.suite !== 'string') throw malformed('suite is not a string');
   if (!Object.hasOwn(SUITES, e.suite)) throw new SpecError('unsupported_suite', e.suite);
   for (const name of Object.keys(e)) {
@@ -365,7 +374,7 @@ function parseEnvelope(text) {
   // "HPKE ciphertext including the 16-byte tag": at least the tag.
   if (ct.length < 16) throw malformed(`ct: ${ct.length} bytes, shorter than the tag`);
   return {
-    v: 1,
+    v,
     suite: e.suite,
     kid: e.kid,
     form: e.form,
@@ -378,12 +387,16 @@ function parseEnvelope(text) {
   };
 }
 
-// §4.1 and §6: the plaintext document. Returns its fields (file data as the
-// base64url text, as in the vectors' `plaintext`) and their order.
+// §4.1: the member of a file object that gives its bytes, per version.
+const FILE_BYTES = { 1: 'data', 2: 'size' };
+
+// §4.1 and §6: the document of version `v`. `take(n)` gives a version-2
+// file's bytes (the next n after the document and the files before it).
+// Returns its text, its fields (file bytes as base64url `data` in both
+// versions, as in the vectors' `plaintext`) and their order.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-function parseDocument(doc) {
+function parseDocument(doc, v, take) {
   const invalid = (why) => new SpecError('plaintext_invalid', why);
-  if (doc.length > 8 * MiB) throw new SpecError('limit_exceeded', 'document over 8 MiB');
   let text;
   let d;
   try {
@@ -400,34 +413,76 @@ function parseDocument(doc) {
   const text64k = (s) => {
     if (typeof s !== 'string') throw invalid('a value that is not a string');
     if (byteLength(s) > 64 * 1024) throw new SpecError('limit_exceeded', 'text value over 64 KiB');
+    return s;
   };
-  const isFile = (v) => isObject(v);
+  const isFile = (x) => isObject(x);
+  const bytesMember = FILE_BYTES[v];
+  // "exactly three members": `data` in version 2 and `size` in version 1
+  // are unknown members.
   const file = (f) => {
-    if (Object.keys(f).sort().join() !== 'data,name,type') throw invalid('file members');
-    for (const m of ['name', 'type', 'data'])
-      if (typeof f[m] !== 'string') throw invalid(`file ${m}`);
+    if (Object.keys(f).sort().join() !== ['name', 'type', bytesMember].sort().join()) {
+      throw invalid(`file members ${Object.keys(f).join()} (version ${v})`);
+    }
+    for (const m of ['name', 'type']) if (typeof f[m] !== 'string') throw invalid(`file ${m}`);
+    let data;
+    if (v === 1) {
+      try {
+        data = b64urlDecode(f.data);
+      } catch (error) {
+        throw invalid(`file data: ${error.message}`);
+      }
+    } else {
+      // An *integer* of §3: plain decimal digits.
+      if (!(f.size instanceof Num) || !TS.test(f.size.raw)) {
+        throw invalid('file size is not an integer');
+      }
+      data = take(f.size.value);
+    }
     if (byteLength(f.name) > 255 || byteLength(f.type) > 255) {
       throw new SpecError('limit_exceeded', 'file name or type over 255 bytes');
     }
-    try {
-      b64urlDecode(f.data);
-    } catch (error) {
-      throw invalid(`file data: ${error.message}`);
-    }
+    return { name: f.name, type: f.type, data: b64urlEncode(data) };
   };
+  const fields = {};
   for (const name of names) {
     if (name.length === 0 || CONTROL.test(name)) throw invalid('field name');
     if (byteLength(name) > 128) throw new SpecError('limit_exceeded', 'field name over 128 bytes');
-    const v = d.fields[name];
-    if (typeof v === 'string') text64k(v);
-    else if (Array.isArray(v)) {
-      if (v.length > 256) throw new SpecError('limit_exceeded', 'over 256 values');
-      if (v.every(isFile) && v.length > 0) v.forEach(file);
-      else v.forEach(text64k); // strings, or a mix: refused
-    } else if (isFile(v)) file(v);
+    const x = d.fields[name];
+    let value;
+    if (typeof x === 'string') value = text64k(x);
+    else if (Array.isArray(x)) {
+      if (x.length > 256) throw new SpecError('limit_exceeded', 'over 256 values');
+      if (x.every(isFile) && x.length > 0) value = x.map(file);
+      else value = x.map(text64k); // strings, or a mix: refused
+    } else if (isFile(x)) value = file(x);
     else throw invalid(`field ${JSON.stringify(name)}: a number, boolean or null`);
+    // defineProperty: "__proto__" is a field name like any other.
+    Object.defineProperty(fields, name, { value, enumerable: true, writable: true });
   }
-  return { text, fields: d.fields, names };
+  return { text, fields, names };
+}
+
+// §4.1 and §6: an unpadded plaintext of version `v`. Version 2:
+// u32be(len(doc)) ‖ doc ‖ data_1 ‖ … ‖ data_n, every byte accounted for;
+// version 1: the document alone.
+function parsePlaintext(v, pt) {
+  const invalid = (why) => new SpecError('plaintext_invalid', why);
+  if (pt.length > 8 * MiB) throw new SpecError('limit_exceeded', 'plaintext over 8 MiB');
+  if (v === 1) return parseDocument(pt, 1);
+  if (pt.length < 4) throw invalid(`${pt.length} bytes: no document length`);
+  const docLen = new DataView(pt.buffer, pt.byteOffset, 4).getUint32(0); // big-endian
+  if (docLen > pt.length - 4) {
+    throw invalid(`a document of ${docLen} bytes in ${pt.length - 4} after the length`);
+  }
+  let at = 4 + docLen;
+  const take = (size) => {
+    if (size > pt.length - at) throw invalid(`a file of ${size} bytes, ${pt.length - at} left`);
+    at += size;
+    return pt.subarray(at - size, at);
+  };
+  const parsed = parseDocument(pt.subarray(4, 4 + docLen), 2, take);
+  if (at !== pt.length) throw invalid(`${pt.length - at} bytes after the last file`);
+  return parsed;
 }
 
 /** §7: opens an envelope with @hpke/core; keyring maps kid → CryptoKey. */
@@ -439,7 +494,7 @@ async function specOpen(text, keyring) {
   try {
     padded = new Uint8Array(
       await SUITES[h.suite].open(
-        { recipientKey, enc: buffer(h.enc), info: buffer(INFO) },
+        { recipientKey, enc: buffer(h.enc), info: buffer(infoOf(h.v)) },
         buffer(h.ct),
         buffer(utf8(aadText(h))),
       ),
@@ -449,14 +504,14 @@ async function specOpen(text, keyring) {
     if (!(error instanceof HpkeError)) throw error;
     throw new SpecError('open_failed', error.message);
   }
-  const doc = unpad(padded);
-  return { header: h, padded, ...parseDocument(doc) };
+  const unpadded = unpad(padded);
+  return { header: h, padded, unpadded, ...parsePlaintext(h.v, unpadded) };
 }
 
 /** @hpke/core SealBase with this info and aad. */
-async function hpkeSeal(recipientPublicKey, suite, aad, pt) {
+async function hpkeSeal(recipientPublicKey, suite, info, aad, pt) {
   const { enc, ct } = await SUITES[suite].seal(
-    { recipientPublicKey, info: buffer(INFO) },
+    { recipientPublicKey, info: buffer(info) },
     buffer(pt),
     buffer(utf8(aad)),
   );
@@ -464,24 +519,33 @@ async function hpkeSeal(recipientPublicKey, suite, aad, pt) {
 }
 
 /**
- * §2–§4: an envelope sealed by @hpke/core. `pt` overrides the padded
- * document (for wrong padding); `members` rewrites the member list (for
- * duplicates); `tsText` writes ts otherwise than as decimal digits.
+ * §2–§4: an envelope of version `v` (default 2) sealed by @hpke/core around
+ * an unpadded plaintext (text or bytes). `pt` overrides the padded
+ * plaintext (for wrong padding); `info` and `aad` override theirs;
+ * `members` rewrites the member list (for duplicates); `tsText` writes ts
+ * otherwise than as decimal digits, `vText` v.
  */
-async function specSeal(recipient, document, options = {}) {
+async function specSeal(recipient, plaintext, options = {}) {
   const suite = options.suite ?? A128;
   const h = {
+    v: options.v ?? CURRENT,
     suite,
     kid: recipient.kid,
     form: options.form ?? 'order',
     sidText: b64urlEncode(crypto.getRandomValues(new Uint8Array(16))),
     tsText: options.tsText ?? String(options.ts ?? Math.floor(Date.now() / 1000)),
   };
-  const doc = typeof document === 'string' ? utf8(document) : document;
-  const pt = options.pt ?? pad(doc);
-  const { enc, ct } = await hpkeSeal(recipient.publicKey, suite, options.aad ?? aadText(h), pt);
+  const unpadded = typeof plaintext === 'string' ? utf8(plaintext) : plaintext;
+  const pt = options.pt ?? pad(unpadded);
+  const { enc, ct } = await hpkeSeal(
+    recipient.publicKey,
+    suite,
+    options.info ?? infoOf(h.v),
+    options.aad ?? aadText(h),
+    pt,
+  );
   let members = [
-    ['v', '1'],
+    ['v', options.vText ?? String(h.v)],
     ['suite', JSON.stringify(h.suite)],
     ['kid', JSON.stringify(h.kid)],
     ['form', JSON.stringify(h.form)],
@@ -493,25 +557,46 @@ async function specSeal(recipient, document, options = {}) {
   if (options.members) members = options.members(members);
   // §3: "Writers emit them compactly in this order".
   const json = `{${members.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
-  return { json, sid: h.sidText, ts: Number(h.tsText), form: h.form, suite };
+  return { json, v: h.v, sid: h.sidText, ts: Number(h.tsText), form: h.form, suite };
 }
 
-/** §4.1: the document of some fields (file data as bytes → base64url). */
-function documentOf(fields) {
-  const plain = (v) =>
-    Array.isArray(v)
-      ? v.map(plain)
-      : typeof v === 'object'
-        ? {
-            name: v.name,
-            type: v.type,
-            data: typeof v.data === 'string' ? v.data : b64urlEncode(v.data),
-          }
-        : v;
-  return JSON.stringify({
-    fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, plain(v)])),
-  });
+/** §4.1: n as 4 bytes, big-endian. */
+function u32be(n) {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n);
+  return out;
 }
+
+/** §4.1: u32be(len(doc)) ‖ doc ‖ data_1 ‖ … ‖ data_n (doc: text or bytes). */
+function frame(doc, ...files) {
+  const d = typeof doc === 'string' ? utf8(doc) : doc;
+  return concat(u32be(d.length), d, ...files);
+}
+
+/**
+ * §4.1: some fields (an object or a Map; file data as bytes or base64url
+ * text) as version `v` writes them: the compact document's text, and the
+ * unpadded plaintext.
+ */
+function encode(fields, v = CURRENT) {
+  const files = [];
+  const file = (f) => {
+    const data = typeof f.data === 'string' ? b64urlDecode(f.data) : f.data;
+    if (v === 1) return { name: f.name, type: f.type, data: b64urlEncode(data) };
+    files.push(data); // in document order
+    return { name: f.name, type: f.type, size: data.length };
+  };
+  const value = (x) => (Array.isArray(x) ? x.map(value) : typeof x === 'object' ? file(x) : x);
+  const entries = fields instanceof Map ? [...fields] : Object.entries(fields);
+  const doc = JSON.stringify({
+    fields: Object.fromEntries(entries.map(([k, x]) => [k, value(x)])),
+  });
+  return { doc, plaintext: v === 1 ? utf8(doc) : frame(doc, ...files) };
+}
+/** §4.1: the document of some fields, as version `v` writes it. */
+const documentOf = (fields, v = CURRENT) => encode(fields, v).doc;
+/** §4.1: the unpadded plaintext of some fields, as version `v` writes it. */
+const plaintextOf = (fields, v = CURRENT) => encode(fields, v).plaintext;
 
 // ---------------------------------------------------------------------------
 // Keys: the published test key, and a fresh one made by node:crypto.
@@ -725,26 +810,67 @@ test('the aad of the example in §2 is the header of envelope-ok-basic', () => {
   assert.equal(aadText(parseEnvelope(c.envelope)), example[1]);
 });
 
+test('the version-2 plaintext of the example in §4.1 is the framing of its document', () => {
+  const format = readFileSync(join(root, 'docs', 'FORMAT.md'), 'utf8');
+  const section = format.slice(format.indexOf('### 4.1'), format.indexOf('### 4.2'));
+  const wrapped = /```json\n([^`]*)\n```/.exec(section);
+  assert.ok(wrapped, 'docs/FORMAT.md §4.1 has the document example');
+  const doc = wrapped[1].replace(/\n +/g, ''); // "Shown here wrapped"
+  const rows = /```\n(00 00 00 [^`]*)\n```/.exec(section);
+  assert.ok(rows, 'docs/FORMAT.md §4.1 has the plaintext example');
+  // Each row: hex bytes ("…" for those left out), then a comment.
+  const [length, docRow, data] = rows[1]
+    .split('\n')
+    .map((row) => row.split(/ {2,}/)[0].split(' '));
+  const docBytes = utf8(doc);
+  assert.deepEqual(fromHex(length.join('')), u32be(docBytes.length), 'u32be(len(doc))');
+  assert.deepEqual(docRow.slice(0, 3), hex(docBytes.subarray(0, 3)).match(/../g));
+  assert.deepEqual(docRow.slice(-3), hex(docBytes.subarray(-3)).match(/../g));
+  const file = fromHex(data.join(''));
+  assert.ok(section.includes(`This document is ${docBytes.length} bytes long`));
+  const total = 4 + docBytes.length + file.length;
+  assert.ok(section.includes(`4 + ${docBytes.length} + ${file.length} = ${total} bytes`));
+  // It opens to the fields of the example; version 1 writes the same field
+  // as the text the section gives.
+  const { fields, text } = parsePlaintext(2, frame(doc, file));
+  assert.equal(text, doc);
+  const po = { name: 'po.pdf', type: 'application/pdf', data: b64urlEncode(file) };
+  assert.deepEqual(fields, { product: 'Fountain pen', colors: ['red', 'blue'], po });
+  assert.equal(documentOf(fields, 2), doc, 'as this file writes it');
+  assert.ok(section.includes(`\`"po":${JSON.stringify(po)}\``), 'the version-1 field');
+});
+
 // ---------------------------------------------------------------------------
 // 1. @hpke/core opens the committed vectors.
 
 const vectorFiles = readdirSync(vectors)
   .filter((f) => /^envelope-.*\.json$/.test(f))
   .sort();
+const readVector = (file) => JSON.parse(readFileSync(join(vectors, file), 'utf8'));
 
-test('@hpke/core opens every ok vector to its exact plaintext document, and refuses every bad one', async (t) => {
+test('@hpke/core opens every ok vector, of both versions, to its exact plaintext, and refuses every bad one', async (t) => {
   assert.ok(vectorFiles.filter((f) => f.startsWith('envelope-ok-')).length >= 4);
+  assert.ok(vectorFiles.filter((f) => f.startsWith('envelope-v1-ok-')).length >= 4);
   assert.ok(vectorFiles.filter((f) => f.startsWith('envelope-bad-')).length >= 10);
   for (const file of vectorFiles) {
-    const c = JSON.parse(readFileSync(join(vectors, file), 'utf8'));
+    const c = readVector(file);
     await t.test(`${file} (${c.expect}): ${c.description}`, async () => {
       if (c.expect === 'ok') {
         const opened = await specOpen(c.envelope, keyring);
+        // §9: envelope-v1-ok-* are version 1, the others version 2.
+        const v = file.startsWith('envelope-v1-') ? 1 : 2;
+        assert.equal(opened.header.v, v);
         assert.deepEqual({ fields: opened.fields }, c.plaintext);
-        // Written by orderseal: compact JSON (§4.1), canonically padded.
+        assert.equal(opened.text, c.document, 'the document');
+        assert.equal(b64urlEncode(opened.unpadded), c.unpadded, 'the unpadded plaintext');
+        // Written by orderseal: compact JSON (§4.1), canonically padded,
+        // and the bytes this file writes for the same fields.
         assert.equal(JSON.stringify(JSON.parse(opened.text)), opened.text, 'a compact document');
-        assert.equal(opened.padded.length, paddedLen(utf8(opened.text).length));
+        assert.equal(opened.padded.length, paddedLen(opened.unpadded.length));
+        const inOrder = new Map(opened.names.map((name) => [name, opened.fields[name]]));
+        assert.deepEqual(plaintextOf(inOrder, v), opened.unpadded, 'as this file writes it');
       } else {
+        assert.deepEqual([c.plaintext, c.unpadded, c.document], [null, null, null]);
         await assert.rejects(
           specOpen(c.envelope, keyring),
           (e) => e instanceof SpecError && e.code === c.expect,
@@ -756,16 +882,16 @@ test('@hpke/core opens every ok vector to its exact plaintext document, and refu
 
 test('every open_failed vector fails in HPKE itself, not before', async (t) => {
   const failed = vectorFiles
-    .map((file) => ({ file, ...JSON.parse(readFileSync(join(vectors, file), 'utf8')) }))
+    .map((file) => ({ file, ...readVector(file) }))
     .filter((c) => c.expect === 'open_failed');
-  assert.ok(failed.length >= 6);
+  assert.ok(failed.length >= 7);
   for (const c of failed) {
     await t.test(c.file, async () => {
       const h = parseEnvelope(c.envelope); // a well-formed envelope
       const suite = SUITES[h.suite];
       await assert.rejects(
         suite.open(
-          { recipientKey: testRecipient.privateKey, enc: buffer(h.enc), info: buffer(INFO) },
+          { recipientKey: testRecipient.privateKey, enc: buffer(h.enc), info: buffer(infoOf(h.v)) },
           buffer(h.ct),
           buffer(utf8(aadText(h))),
         ),
@@ -775,15 +901,40 @@ test('every open_failed vector fails in HPKE itself, not before', async (t) => {
   }
 });
 
+test('bad-version-relabel is ok-basic with v 1: read as version 2, it opens', async () => {
+  const c = readVector('envelope-bad-version-relabel.json');
+  const h = parseEnvelope(c.envelope);
+  assert.equal(h.v, 1);
+  const v2 = { ...h, v: 2 };
+  const padded = new Uint8Array(
+    await SUITES[h.suite].open(
+      { recipientKey: testRecipient.privateKey, enc: buffer(h.enc), info: buffer(infoOf(2)) },
+      buffer(h.ct),
+      buffer(utf8(aadText(v2))),
+    ),
+  );
+  const basic = readVector('envelope-ok-basic.json');
+  assert.equal(b64urlEncode(unpad(padded)), basic.unpadded);
+  assert.equal(c.envelope, basic.envelope.replace('{"v":2,', '{"v":1,'), 'only v differs');
+});
+
 // ---------------------------------------------------------------------------
 // 2. @hpke/core opens what orderseal seals.
 
 const pdf = utf8('%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n<<>>\nendobj\n');
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]);
 const big = crypto.getRandomValues(new Uint8Array(5000)); // a document over 1 KiB
+// File bytes that end as padding does (§4.2): a version-2 plaintext that
+// ends in them must still unpad to exactly itself.
+const paddingLike = [
+  new Uint8Array([0x25, 0x80, 0x00]),
+  new Uint8Array([0x80]),
+  new Uint8Array([0x80, 0x00, 0x00, 0x00]),
+  new Uint8Array([0x00]),
+];
 
 test('@hpke/core opens envelopes sealed by the wasm build in Node', { skip: noPkg }, async () => {
-  const sealer = new orderseal.Sealer(key.public_jwk, { expectedKeyId: key.kid });
+  // Version 2, with both engines and both suites.
   const cases = [
     {
       input: { product: 'Engraved fountain pen', quantity: '12', note: 'Zoë 王 🖋\n"quoted"\t\\' },
@@ -829,35 +980,102 @@ test('@hpke/core opens envelopes sealed by the wasm build in Node', { skip: noPk
       },
     },
     { input: {}, expected: {}, form: 'contact/v2:x.y_z-1' },
+    // The plaintext ends in the bytes of the last file.
+    ...paddingLike.map((tail) => ({
+      input: {
+        note: 'binary',
+        tail: [
+          { name: 'a', type: '', data: png },
+          { name: 't', type: '', data: tail },
+        ],
+      },
+      expected: {
+        note: 'binary',
+        tail: [
+          { name: 'a', type: '', data: b64urlEncode(png) },
+          { name: 't', type: '', data: b64urlEncode(tail) },
+        ],
+      },
+    })),
   ];
   const sids = new Set();
-  for (const c of cases) {
-    const form = c.form ?? 'order';
-    const before = Math.floor(Date.now() / 1000);
-    const sealed = await sealer.seal(c.input, { formId: form });
-    const after = Math.ceil(Date.now() / 1000);
-    const opened = await specOpen(sealed.json, keyring);
-    assert.deepEqual(opened.fields, c.expected);
-    assert.deepEqual(opened.names, Object.keys(c.expected), 'fields in form order');
-    assert.equal(opened.text, documentOf(c.expected), 'the compact document of §4.1');
-    const h = opened.header;
-    assert.deepEqual([h.suite, h.kid, h.form], [A128, key.kid, form]);
-    assert.equal(h.sidText, sealed.submissionId);
-    assert.ok(h.ts >= before && h.ts <= after, `ts ${h.ts} is now`);
-    // §3: written compactly, members in order.
-    assert.deepEqual(KEY_ORDER.get(parseJson(sealed.json)), MEMBERS);
-    assert.equal(sealed.json, JSON.stringify(JSON.parse(sealed.json)));
-    sids.add(h.sidText);
+  for (const engine of ['webcrypto', 'wasm']) {
+    for (const suite of [A128, A256]) {
+      const sealer = new orderseal.Sealer(key.public_jwk, {
+        expectedKeyId: key.kid,
+        engine,
+        suite,
+      });
+      try {
+        assert.equal(sealer.engine, engine);
+        for (const c of cases) {
+          const form = c.form ?? 'order';
+          const before = Math.floor(Date.now() / 1000);
+          const sealed = await sealer.seal(c.input, { formId: form });
+          const after = Math.ceil(Date.now() / 1000);
+          const opened = await specOpen(sealed.json, keyring);
+          const what = `${engine}, ${suite}, ${Object.keys(c.expected).join()}`;
+          assert.deepEqual(opened.fields, c.expected, what);
+          assert.deepEqual(opened.names, Object.keys(c.expected), 'fields in form order');
+          // §4.1: version 2, the compact document, files after it in order.
+          const h = opened.header;
+          assert.equal(h.v, 2, 'sealers write version 2');
+          assert.equal(opened.text, documentOf(c.expected, 2), 'the compact document of §4.1');
+          assert.deepEqual(opened.unpadded, plaintextOf(c.expected, 2), `the plaintext: ${what}`);
+          assert.deepEqual([h.suite, h.kid, h.form], [suite, key.kid, form]);
+          assert.equal(h.sidText, sealed.submissionId);
+          assert.ok(h.ts >= before && h.ts <= after, `ts ${h.ts} is now`);
+          // §3: written compactly, members in order; the object the same.
+          assert.deepEqual(KEY_ORDER.get(parseJson(sealed.json)), MEMBERS);
+          assert.equal(sealed.json, JSON.stringify(JSON.parse(sealed.json)));
+          assert.deepEqual(sealed.envelope, JSON.parse(sealed.json));
+          sids.add(h.sidText);
+        }
+      } finally {
+        sealer.free();
+      }
+    }
   }
-  assert.equal(sids.size, cases.length, 'a fresh sid per envelope');
+  assert.equal(sids.size, cases.length * 4, 'a fresh sid per envelope');
+});
+
+// A version-2 plaintext of exactly 8 MiB: one file of `size` bytes, and
+// the 4-byte length and the document.
+const MAX_PT = 8 * MiB;
+const maxFile = (() => {
+  const doc = (n) => documentOf({ f: { name: 'f.bin', type: '', data: new Uint8Array(n) } }, 2);
+  const size = MAX_PT - 4 - byteLength(doc(1_000_000)); // as many digits
+  assert.equal(4 + byteLength(doc(size)) + size, MAX_PT);
+  return size;
+})();
+const fileOf = (size) => ({
+  f: { name: 'f.bin', type: '', data: new Uint8Array(size).fill(0x61) },
 });
 
 test(
-  '@hpke/core opens AES-256-GCM and AES-128-GCM envelopes sealed by the CLI',
+  'the Sealer counts a version-2 file as its bytes against the 8 MiB limit (§6)',
+  { skip: noPkg },
+  async () => {
+    // In version 1 this file alone would be 10.7 MiB of base64url.
+    const sealer = new orderseal.Sealer(key.public_jwk);
+    try {
+      const sealed = await sealer.seal(fileOf(maxFile), { formId: 'order' });
+      const opened = await specOpen(sealed.json, keyring);
+      assert.equal(opened.unpadded.length, MAX_PT);
+      assert.deepEqual(opened.unpadded, plaintextOf(fileOf(maxFile), 2));
+      await assert.rejects(sealer.seal(fileOf(maxFile + 1), { formId: 'order' }), {
+        code: 'limit_exceeded',
+      });
+    } finally {
+      sealer.free();
+    }
+  },
+);
+
+test(
+  '@hpke/core opens version-2 envelopes sealed by the CLI, AES-256-GCM and AES-128-GCM',
   { skip: noCli },
   async () => {
-    // The JS Sealer has no suite option (only `formId`): the CLI is the
-    // orderseal sealer that can choose AES-256-GCM.
     const dir = mkdtempSync(join(tmpdir(), 'orderseal-interop-'));
     try {
       writeFileSync(join(dir, 'public.pem'), key.public_spki_pem);
@@ -866,6 +1084,8 @@ test(
         colours: ['black', 'red'],
         po: { name: 'PO-17.pdf', type: 'application/pdf', data: b64urlEncode(pdf) },
         photos: [{ name: 'a.png', type: 'image/png', data: b64urlEncode(png) }],
+        // Last: the plaintext ends in 0x80 0x00 (§4.2).
+        tail: { name: 'tail.bin', type: '', data: b64urlEncode(paddingLike[0]) },
       };
       for (const [flag, suite] of [
         ['aes256', A256],
@@ -877,10 +1097,13 @@ test(
         );
         assert.equal(run.status, 0, run.stderr);
         const opened = await specOpen(run.stdout.trim(), keyring);
+        assert.equal(opened.header.v, 2, 'sealers write version 2');
         assert.equal(opened.header.suite, suite);
         assert.equal(opened.header.form, 'quote');
         assert.deepEqual(opened.fields, expected);
         assert.deepEqual(opened.names, Object.keys(expected));
+        assert.deepEqual(opened.unpadded, plaintextOf(expected, 2));
+        assert.deepEqual([...opened.unpadded.subarray(-2)], [0x80, 0x00]);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -889,7 +1112,7 @@ test(
 );
 
 // ---------------------------------------------------------------------------
-// 3. orderseal opens what @hpke/core seals.
+// 3. orderseal opens what @hpke/core seals, in version 2 and in version 1.
 
 const everyKind = {
   product: 'Engraved fountain pen',
@@ -902,34 +1125,38 @@ const everyKind = {
     { name: 'a.png', type: 'image/png', data: png },
     { name: 'b.txt', type: '', data: new Uint8Array(0) },
   ],
+  // Last: the version-2 plaintext ends in 0x80 0x00 (§4.2).
+  tail: { name: 'tail.bin', type: 'application/octet-stream', data: paddingLike[0] },
 };
-const everyKindPlain = JSON.parse(documentOf(everyKind)).fields;
+/** The fields as an opener shows them: files as { name, type, data: base64url }. */
+const shown = (fields) => JSON.parse(documentOf(fields, 1)).fields;
 
 test(
-  'the wasm Opener opens envelopes sealed by @hpke/core, both suites, both keys',
+  'the wasm Opener opens envelopes sealed by @hpke/core, both versions, both suites, both keys',
   { skip: noPkg },
   async () => {
-    for (const recipient of [testRecipient, freshRecipient]) {
-      for (const suite of [A128, A256]) {
-        for (const [fields, form] of [
-          [everyKind, 'order'],
-          [{ attachment: { name: 'big.bin', type: '', data: big } }, 'a/b'],
-          [{}, 'x'],
-        ]) {
-          const doc = documentOf(fields);
-          const sealed = await specSeal(recipient, doc, { suite, form });
-          const opened = openWithWasm(sealed.json, recipient);
-          assert.deepEqual(opened, {
-            v: 1,
-            suite,
-            kid: recipient.kid,
-            form,
-            sid: sealed.sid,
-            ts: sealed.ts,
-            fields: JSON.parse(doc).fields,
-          });
-          // And this file's opener agrees (a check of specSeal itself).
-          assert.equal((await specOpen(sealed.json, keyring)).text, doc);
+    for (const v of VERSIONS) {
+      for (const recipient of [testRecipient, freshRecipient]) {
+        for (const suite of [A128, A256]) {
+          for (const [fields, form] of [
+            [everyKind, 'order'],
+            [{ attachment: { name: 'big.bin', type: '', data: big } }, 'a/b'],
+            [{}, 'x'],
+          ]) {
+            const sealed = await specSeal(recipient, plaintextOf(fields, v), { v, suite, form });
+            const opened = openWithWasm(sealed.json, recipient);
+            assert.deepEqual(opened, {
+              v,
+              suite,
+              kid: recipient.kid,
+              form,
+              sid: sealed.sid,
+              ts: sealed.ts,
+              fields: shown(fields),
+            });
+            // And this file's opener agrees (a check of specSeal itself).
+            assert.equal((await specOpen(sealed.json, keyring)).text, documentOf(fields, v));
+          }
         }
       }
     }
@@ -937,19 +1164,21 @@ test(
 );
 
 test(
-  'orderseal decrypt (CLI) opens envelopes sealed by @hpke/core, both suites, both keys',
+  'orderseal decrypt (CLI) opens envelopes sealed by @hpke/core, both versions, both suites, both keys',
   { skip: noCli },
   async () => {
     for (const recipient of [testRecipient, freshRecipient]) {
       const sealed = [];
-      for (const suite of [A128, A256]) {
-        for (const [fields, options] of [
-          [everyKind, { ts: 1764057600 }],
-          [{ attachment: { name: 'big.bin', type: '', data: big } }, { form: 'a/b' }],
-          [{}, { ts: 0, form: 'contact/v2' }],
-        ]) {
-          const doc = documentOf(fields);
-          sealed.push({ doc, ...(await specSeal(recipient, doc, { suite, ...options })) });
+      for (const v of VERSIONS) {
+        for (const suite of [A128, A256]) {
+          for (const [fields, options] of [
+            [everyKind, { ts: 1764057600 }],
+            [{ attachment: { name: 'big.bin', type: '', data: big } }, { form: 'a/b' }],
+            [{}, { ts: 0, form: 'contact/v2' }],
+          ]) {
+            const pt = plaintextOf(fields, v);
+            sealed.push({ fields, ...(await specSeal(recipient, pt, { v, suite, ...options })) });
+          }
         }
       }
       const out = decryptWithCli(
@@ -960,136 +1189,308 @@ test(
         const r = out[i].record;
         assert.ok(r, `line ${i + 1}: ${out[i].code}`);
         assert.deepEqual([r.sid, r.form, r.kid, r.ts], [s.sid, s.form, recipient.kid, s.ts]);
-        assert.deepEqual(r.fields, JSON.parse(s.doc).fields);
+        assert.deepEqual(r.fields, shown(s.fields), `line ${i + 1}, version ${s.v}`);
       }
     }
+  },
+);
+
+// Version-2 plaintexts that §4.1 allows though orderseal does not write
+// them, and what they hold.
+const twoFiles =
+  '{"fields":{"a":{"name":"a","type":"","size":2},"b":[{"name":"b","type":"","size":1},{"name":"c","type":"","size":0}]}}';
+const textFile = (name, bytes) => ({ name, type: '', data: b64urlEncode(utf8(bytes)) });
+const framings = [
+  [
+    'files take their bytes in document order',
+    frame(twoFiles, utf8('xyz')),
+    { a: textFile('a', 'xy'), b: [textFile('b', 'z'), textFile('c', '')] },
+  ],
+  [
+    'file members in another order, and whitespace',
+    frame(
+      ' {\n "fields" : { "a" : { "size" : 2 , "type" : "" , "name" : "a" } } }\t',
+      utf8('xy'),
+    ),
+    { a: textFile('a', 'xy') },
+  ],
+  [
+    'file bytes that end in 0x80 0x00',
+    frame('{"fields":{"a":{"name":"a","type":"","size":2}}}', [0x80, 0x00]),
+    { a: { name: 'a', type: '', data: b64urlEncode(new Uint8Array([0x80, 0])) } },
+  ],
+  ['no fields', frame('{"fields":{}}'), {}],
+];
+
+test('this file reads the framings §4.1 allows', () => {
+  for (const [name, pt, fields] of framings) {
+    assert.deepEqual(parsePlaintext(2, pt).fields, fields, name);
+  }
+});
+
+test(
+  'the wasm Opener and the CLI read every framing §4.1 allows',
+  { skip: noPkg || noCli },
+  async () => {
+    const sealed = [];
+    for (const [name, pt, fields] of framings) {
+      const s = await specSeal(testRecipient, pt);
+      assert.deepEqual(openWithWasm(s.json).fields, fields, `wasm: ${name}`);
+      sealed.push(s.json);
+    }
+    const out = decryptWithCli(sealed);
+    assert.deepEqual(
+      framings.map(([name], i) => [name, out[i].record?.fields ?? out[i].code]),
+      framings.map(([name, , fields]) => [name, fields]),
+    );
+  },
+);
+
+// The plaintext limit of §6 counts a version-2 file as its bytes: exactly
+// 8 MiB opens, one byte more does not.
+test(
+  'the wasm Opener and the CLI take a version-2 plaintext of exactly 8 MiB (§6)',
+  { skip: noPkg || noCli },
+  async () => {
+    const sealed = await specSeal(testRecipient, plaintextOf(fileOf(maxFile), 2));
+    assert.ok(byteLength(sealed.json) < 12 * MiB);
+    const expected = shown(fileOf(maxFile));
+    assert.deepEqual(openWithWasm(sealed.json).fields, expected);
+    assert.deepEqual(decryptWithCli([sealed.json])[0].record?.fields, expected);
   },
 );
 
 // ---------------------------------------------------------------------------
 // 4. What orderseal must refuse, though the HPKE is valid.
 
-// Each: the padded plaintext, as @hpke/core seals it, for one document.
-const smallDoc = utf8(JSON.stringify({ fields: { product: 'Pen' } }));
-const largeDoc = utf8(documentOf({ attachment: { name: 'big.bin', type: '', data: big } }));
-const wrongPaddings = [
-  ['no padding at all', smallDoc],
+// Each: the padded plaintext, as @hpke/core seals it, for a small and a
+// large plaintext of one version.
+const small = { product: 'Pen' };
+const large = { attachment: { name: 'big.bin', type: '', data: big } };
+const smallPt = plaintextOf(small, 2);
+const wrongPaddingsOf = (smallPt, largePt) => [
+  ['no padding at all', smallPt],
   [
     'zeros but no 0x80 marker',
-    concat(smallDoc, new Uint8Array(pad(smallDoc).length - smallDoc.length)),
+    concat(smallPt, new Uint8Array(pad(smallPt).length - smallPt.length)),
   ],
-  ['one byte short of the 1 KiB bucket', pad(smallDoc).subarray(0, 1023)],
-  ['one zero byte too many', concat(pad(smallDoc), [0])],
-  ['the next Padmé bucket (1088)', concat(pad(smallDoc), new Uint8Array(64))],
-  ['padded to 2048', concat(pad(smallDoc), new Uint8Array(1024))],
+  ['one byte short of the 1 KiB bucket', pad(smallPt).subarray(0, 1023)],
+  ['one zero byte too many', concat(pad(smallPt), [0])],
+  ['the next Padmé bucket (1088)', concat(pad(smallPt), new Uint8Array(64))],
+  ['padded to 2048', concat(pad(smallPt), new Uint8Array(1024))],
   [
     '0x80 then a non-zero byte',
     (() => {
-      const p = pad(smallDoc);
-      p[smallDoc.length + 1] = 0x01;
+      const p = pad(smallPt);
+      p[smallPt.length + 1] = 0x01;
       return p;
     })(),
   ],
   // Unpads by the rule of §4.2 (1023 is a length whose padded_len is
-  // 1024), to a document that ends in NUL bytes: not JSON.
+  // 1024), to a plaintext that ends in NUL bytes: not JSON (version 1),
+  // bytes that no file claims (version 2).
   [
     '0x00 instead of 0x80, then 0x80 at the end',
     (() => {
       const p = new Uint8Array(1024);
-      p.set(smallDoc);
+      p.set(smallPt);
       p[1023] = 0x80;
       return p;
     })(),
   ],
   [
-    'a large document with one 16-byte step too few',
-    pad(largeDoc).subarray(0, paddedLen(largeDoc.length) - 16),
+    'a large plaintext with one 16-byte step too few',
+    pad(largePt).subarray(0, paddedLen(largePt.length) - 16),
   ],
   [
-    'a large document padded to the next power of two',
-    concat(pad(largeDoc), new Uint8Array(8192 - pad(largeDoc).length)),
+    'a large plaintext padded to the next power of two',
+    concat(pad(largePt), new Uint8Array(8192 - pad(largePt).length)),
   ],
 ];
+const wrongPaddings = VERSIONS.flatMap((v) =>
+  wrongPaddingsOf(plaintextOf(small, v), plaintextOf(large, v)).map(([name, pt]) => [
+    `version ${v}: ${name}`,
+    v,
+    pt,
+  ]),
+);
 
 test('padding: the canonical lengths are used by this test', () => {
-  assert.equal(pad(smallDoc).length, 1024);
-  assert.equal(paddedLen(largeDoc.length), padme(largeDoc.length + 1));
-  assert.ok(pad(largeDoc).length > 6000 && pad(largeDoc).length < 8192);
-  for (const [name, pt] of wrongPaddings) {
-    assert.throws(() => parseDocument(unpad(pt)), { code: 'plaintext_invalid' }, name);
+  for (const v of VERSIONS) {
+    const [smallPt, largePt] = [plaintextOf(small, v), plaintextOf(large, v)];
+    assert.equal(pad(smallPt).length, 1024);
+    assert.equal(paddedLen(largePt.length), padme(largePt.length + 1));
+    assert.ok(pad(largePt).length > 4096 && pad(largePt).length < 8192);
+  }
+  for (const [name, v, pt] of wrongPaddings) {
+    assert.throws(() => parsePlaintext(v, unpad(pt)), { code: 'plaintext_invalid' }, name);
   }
 });
 
-// Documents that break a MUST of §4.1 (plaintext_invalid) or a limit of §6.
+// Documents that break a MUST of §4.1 (plaintext_invalid) or a limit of §6,
+// as functions of the version; a fourth item is the only version a case is
+// about. fileText(v) is a valid file object of version v (0 bytes), with
+// `extra` members after its own.
+const fileText = (v, extra = '') =>
+  `{"name":"n","type":"",${v === 1 ? '"data":""' : '"size":0'}${extra}}`;
+const oneField = (value) => `{"fields":{"f":${value}}}`;
 const badDocuments = [
-  ['an unknown member beside fields', '{"fields":{},"x":1}', 'plaintext_invalid'],
-  ['no fields member', '{}', 'plaintext_invalid'],
-  ['fields is an array', '{"fields":[]}', 'plaintext_invalid'],
-  ['a duplicate field name', '{"fields":{"a":"1","a":"2"}}', 'plaintext_invalid'],
-  ['a duplicate fields member', '{"fields":{"a":"1"},"fields":{"a":"2"}}', 'plaintext_invalid'],
-  ['a number value', '{"fields":{"qty":12}}', 'plaintext_invalid'],
-  ['a boolean value', '{"fields":{"ok":true}}', 'plaintext_invalid'],
-  ['a null value', '{"fields":{"x":null}}', 'plaintext_invalid'],
-  ['a number in a list', '{"fields":{"x":["a",1]}}', 'plaintext_invalid'],
+  ['an unknown member beside fields', () => '{"fields":{},"x":1}', 'plaintext_invalid'],
+  ['no fields member', () => '{}', 'plaintext_invalid'],
+  ['fields is an array', () => '{"fields":[]}', 'plaintext_invalid'],
+  ['a duplicate field name', () => '{"fields":{"a":"1","a":"2"}}', 'plaintext_invalid'],
+  [
+    'a duplicate fields member',
+    () => '{"fields":{"a":"1"},"fields":{"a":"2"}}',
+    'plaintext_invalid',
+  ],
+  ['a number value', () => '{"fields":{"qty":12}}', 'plaintext_invalid'],
+  ['a boolean value', () => '{"fields":{"ok":true}}', 'plaintext_invalid'],
+  ['a null value', () => '{"fields":{"x":null}}', 'plaintext_invalid'],
+  ['a number in a list', () => '{"fields":{"x":["a",1]}}', 'plaintext_invalid'],
   [
     'strings and files mixed',
-    '{"fields":{"x":["a",{"name":"n","type":"","data":""}]}}',
+    (v) => `{"fields":{"x":["a",${fileText(v)}]}}`,
     'plaintext_invalid',
   ],
-  ['a nested list', '{"fields":{"x":[["a"]]}}', 'plaintext_invalid'],
+  ['a nested list', () => '{"fields":{"x":[["a"]]}}', 'plaintext_invalid'],
+  ['an unknown member in a file', (v) => oneField(fileText(v, ',"x":""')), 'plaintext_invalid'],
+  ['a duplicate member in a file', (v) => oneField(fileText(v, ',"type":""')), 'plaintext_invalid'],
   [
-    'an unknown member in a file',
-    '{"fields":{"f":{"name":"n","type":"","data":"","size":0}}}',
+    'a file with both data and size',
+    () => oneField('{"name":"n","type":"","data":"","size":0}'),
     'plaintext_invalid',
   ],
-  ['a file without data', '{"fields":{"f":{"name":"n","type":""}}}', 'plaintext_invalid'],
+  ['a file without its bytes', () => oneField('{"name":"n","type":""}'), 'plaintext_invalid'],
+  [
+    'a file without a name',
+    (v) => oneField(fileText(v).replace('"name":"n",', '')),
+    'plaintext_invalid',
+  ],
+  [
+    'a file whose type is not a string',
+    (v) => oneField(fileText(v).replace('"type":""', '"type":null')),
+    'plaintext_invalid',
+  ],
   [
     'a file whose data is not base64url',
-    '{"fields":{"f":{"name":"n","type":"","data":"AA=="}}}',
+    () => oneField('{"name":"n","type":"","data":"AA=="}'),
+    'plaintext_invalid',
+    1,
+  ],
+  ['size in a version-1 document', () => oneField(fileText(2)), 'plaintext_invalid', 1],
+  ['data in a version-2 document', () => oneField(fileText(1)), 'plaintext_invalid', 2],
+  // §4.1: `size` is an *integer* (§3): not 0 written otherwise, not
+  // another type, not negative, not beyond 2^64.
+  ...['0.0', '0e0', '-0', '"0"', 'null', '[0]', '-1', '18446744073709551616'].map((size) => [
+    `size ${size}`,
+    () => oneField(`{"name":"n","type":"","size":${size}}`),
+    'plaintext_invalid',
+    2,
+  ]),
+  ['an empty field name', () => '{"fields":{"":"x"}}', 'plaintext_invalid'],
+  [
+    'a control character in a field name',
+    () => '{"fields":{"a\\u0001b":"x"}}',
     'plaintext_invalid',
   ],
-  ['an empty field name', '{"fields":{"":"x"}}', 'plaintext_invalid'],
-  ['a control character in a field name', '{"fields":{"a\\u0001b":"x"}}', 'plaintext_invalid'],
-  ['a field name of 129 bytes', `{"fields":{"${'n'.repeat(129)}":"x"}}`, 'limit_exceeded'],
+  ['a field name of 129 bytes', () => `{"fields":{"${'n'.repeat(129)}":"x"}}`, 'limit_exceeded'],
   [
     '257 fields',
-    JSON.stringify({
-      fields: Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`f${i}`, ''])),
-    }),
+    () =>
+      JSON.stringify({
+        fields: Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`f${i}`, ''])),
+      }),
     'limit_exceeded',
   ],
   [
     '257 values in one field',
-    JSON.stringify({ fields: { x: Array(257).fill('v') } }),
+    () => JSON.stringify({ fields: { x: Array(257).fill('v') } }),
+    'limit_exceeded',
+  ],
+  [
+    '257 files in one field',
+    (v) => oneField(`[${Array(257).fill(fileText(v)).join(',')}]`),
     'limit_exceeded',
   ],
   [
     'a text value over 64 KiB',
-    JSON.stringify({ fields: { x: 'v'.repeat(65537) } }),
+    () => JSON.stringify({ fields: { x: 'v'.repeat(65537) } }),
     'limit_exceeded',
   ],
   [
     'a file name over 255 bytes',
-    JSON.stringify({ fields: { f: { name: 'n'.repeat(256), type: '', data: '' } } }),
+    (v) => oneField(fileText(v).replace('"n"', JSON.stringify('n'.repeat(256)))),
     'limit_exceeded',
   ],
-  ['not JSON', '{"fields":{}', 'plaintext_invalid'],
+  [
+    'a file media type over 255 bytes',
+    (v) => oneField(fileText(v).replace('"type":""', `"type":"${'t'.repeat(256)}"`)),
+    'limit_exceeded',
+  ],
+  ['not JSON', () => '{"fields":{}', 'plaintext_invalid'],
   [
     'invalid UTF-8',
-    concat(utf8('{"fields":{"a":"'), [0xc3, 0x28], utf8('"}}')),
+    () => concat(utf8('{"fields":{"a":"'), [0xc3, 0x28], utf8('"}}')),
     'plaintext_invalid',
   ],
 ];
+/** [name, version, unpadded plaintext, code]: each bad document, framed. */
+const badDocumentCases = VERSIONS.flatMap((v) =>
+  badDocuments
+    .filter(([, , , only]) => only === undefined || only === v)
+    .map(([name, doc, code]) => {
+      const text = doc(v);
+      const bytes = typeof text === 'string' ? utf8(text) : text;
+      // Version 2: the document, then no file bytes (files are of size 0).
+      return [`version ${v}: ${name}`, v, v === 1 ? bytes : frame(bytes), code];
+    }),
+);
 
-test('this file refuses the bad documents with the same codes', () => {
-  for (const [name, doc, code] of badDocuments) {
-    assert.throws(() => parseDocument(typeof doc === 'string' ? utf8(doc) : doc), { code }, name);
+// Version-2 plaintexts whose framing breaks §4.1, though the document in
+// them (if any) is valid.
+const emptyDoc = utf8('{"fields":{}}');
+const oneFile = '{"fields":{"po":{"name":"po.pdf","type":"","size":3}}}';
+const badPlaintexts = [
+  ['an empty plaintext', new Uint8Array(0)],
+  ['3 bytes: no room for the length', new Uint8Array([0, 0, 0])],
+  ['a length of 0: an empty document', u32be(0)],
+  ['the document length one past the end', concat(u32be(emptyDoc.length + 1), emptyDoc)],
+  ['the document length 2^32 − 1', concat(u32be(2 ** 32 - 1), emptyDoc)],
+  ['the document length one short', concat(u32be(emptyDoc.length - 1), emptyDoc)],
+  ['the length little-endian', concat(u32be(emptyDoc.length).reverse(), emptyDoc)],
+  ['the length in 2 bytes', concat([0, emptyDoc.length], emptyDoc)],
+  ['a version-1 document alone', emptyDoc],
+  ['a file past the end (size 3, 2 bytes left)', frame(oneFile, utf8('%P'))],
+  ['bytes left over after the last file', frame(oneFile, utf8('%PDF'))],
+  ['the second of two files past the end', frame(twoFiles, utf8('xy'))],
+  ['a 0x00 after a document that names no file', frame(emptyDoc, [0x00])],
+  ['a 0x80 after a document that names no file', frame(emptyDoc, [0x80])],
+  ['the file bytes before the document', concat(u32be(oneFile.length), utf8('%PD'), utf8(oneFile))],
+];
+
+test('this file refuses the bad documents and framings with the same codes', () => {
+  for (const [name, v, pt, code] of badDocumentCases) {
+    assert.throws(() => parsePlaintext(v, pt), { code }, name);
   }
-  assert.deepEqual(
-    parseDocument(utf8('{"fields":{"a":[]}}')).fields,
-    { a: [] },
-    'an empty list is a valid value',
-  );
+  for (const [name, pt] of badPlaintexts) {
+    assert.throws(() => parsePlaintext(2, pt), { code: 'plaintext_invalid' }, name);
+  }
+  assert.throws(() => parsePlaintext(1, smallPt), { code: 'plaintext_invalid' });
+  // Positive controls: the same shapes, valid.
+  for (const v of VERSIONS) {
+    const framed = (doc) => (v === 1 ? utf8(doc) : frame(doc));
+    assert.deepEqual(
+      parsePlaintext(v, framed('{"fields":{"a":[]}}')).fields,
+      { a: [] },
+      'an empty list is a valid value',
+    );
+    assert.deepEqual(parsePlaintext(v, framed(oneField(fileText(v)))).fields, {
+      f: { name: 'n', type: '', data: '' },
+    });
+    const files = oneField(`[${Array(256).fill(fileText(v)).join(',')}]`);
+    assert.equal(parsePlaintext(v, framed(files)).fields.f.length, 256);
+  }
 });
 
 const withDuplicateTs = (members) => {
@@ -1102,41 +1503,79 @@ const withUnknown = (members) => [...members, ['x', '0']];
 /** Envelopes with valid HPKE that orderseal must refuse, and the code. */
 async function refusals(recipient) {
   const out = [];
-  for (const [name, pt] of wrongPaddings) {
+  for (const [name, v, pt] of wrongPaddings) {
     out.push([
       `padding: ${name}`,
-      (await specSeal(recipient, '', { pt })).json,
+      (await specSeal(recipient, '', { v, pt })).json,
       'plaintext_invalid',
     ]);
   }
-  for (const [name, doc, code] of badDocuments) {
-    out.push([`document: ${name}`, (await specSeal(recipient, doc)).json, code]);
+  for (const [name, v, pt, code] of badDocumentCases) {
+    out.push([`document: ${name}`, (await specSeal(recipient, pt, { v })).json, code]);
   }
+  for (const [name, pt] of badPlaintexts) {
+    out.push([`framing: ${name}`, (await specSeal(recipient, pt)).json, 'plaintext_invalid']);
+  }
+  out.push([
+    'framing: a version-2 plaintext in a version-1 envelope',
+    (await specSeal(recipient, smallPt, { v: 1 })).json,
+    'plaintext_invalid',
+  ]);
+  // §6: the whole version-2 plaintext counts, file bytes as they are.
+  out.push([
+    'a version-2 plaintext of 8 MiB + 1 byte',
+    (await specSeal(recipient, plaintextOf(fileOf(maxFile + 1), 2))).json,
+    'limit_exceeded',
+  ]);
+  // §2: info and aad name the version; §7: only 1 and 2 are read.
+  const v2 = await specSeal(recipient, smallPt);
+  out.push(['version 2 relabelled v 1', v2.json.replace('{"v":2,', '{"v":1,'), 'open_failed']);
+  const v1 = await specSeal(recipient, plaintextOf(small, 1), { v: 1 });
+  out.push(['version 1 relabelled v 2', v1.json.replace('{"v":1,', '{"v":2,'), 'open_failed']);
+  out.push([
+    'v 2 sealed with the info of version 1',
+    (await specSeal(recipient, smallPt, { info: infoOf(1) })).json,
+    'open_failed',
+  ]);
+  out.push([
+    'v 1 sealed with the info of version 2',
+    (await specSeal(recipient, plaintextOf(small, 1), { v: 1, info: infoOf(2) })).json,
+    'open_failed',
+  ]);
+  for (const v of [0, 3]) {
+    out.push([`v ${v}`, (await specSeal(recipient, smallPt, { v })).json, 'unsupported_version']);
+  }
+  out.push([
+    'v 2.0',
+    (await specSeal(recipient, smallPt, { vText: '2.0' })).json,
+    'envelope_malformed',
+  ]);
   // §3: duplicate members MUST be rejected, whichever copy the aad used.
   out.push([
     'a second ts (aad of the first)',
-    (await specSeal(recipient, smallDoc, { ts: 1764057600, members: withDuplicateTs })).json,
+    (await specSeal(recipient, smallPt, { ts: 1764057600, members: withDuplicateTs })).json,
     'envelope_malformed',
   ]);
   out.push([
     'a second ts (aad of the second)',
-    (await specSeal(recipient, smallDoc, { ts: 1764057601, members: withDuplicateTs })).json,
+    (await specSeal(recipient, smallPt, { ts: 1764057601, members: withDuplicateTs })).json,
     'envelope_malformed',
   ]);
   out.push([
     'a second form, first',
-    (await specSeal(recipient, smallDoc, { members: withDuplicateFormFirst })).json,
+    (await specSeal(recipient, smallPt, { members: withDuplicateFormFirst })).json,
     'envelope_malformed',
   ]);
   out.push([
     'an unknown member',
-    (await specSeal(recipient, smallDoc, { members: withUnknown })).json,
+    (await specSeal(recipient, smallPt, { members: withUnknown })).json,
     'envelope_malformed',
   ]);
   // §3: members outside their alphabet or length, though the aad covers
   // them as written.
   const set = (name, value) => (members) => members.map(([k, v]) => [k, k === name ? value : v]);
   const header = {
+    v: CURRENT,
     suite: A128,
     kid: recipient.kid,
     form: 'order',
@@ -1160,10 +1599,10 @@ async function refusals(recipient) {
     ['ts of 2^53', { tsText: '9007199254740992' }, set('ts', '9007199254740992')],
     ['ts negative', { tsText: '-1' }, set('ts', '-1')],
     ['ts as a string', { tsText: '0' }, set('ts', '"0"')],
-    ['v as a string', {}, set('v', '"1"')],
+    ['v as a string', {}, set('v', '"2"')],
   ]) {
     const h = { ...header, ...change };
-    const sealed = await specSeal(recipient, smallDoc, {
+    const sealed = await specSeal(recipient, smallPt, {
       aad: aadText(h),
       members: (m) => members(set('sid', JSON.stringify(h.sidText))(set('ts', h.tsText)(m))),
     });
@@ -1171,7 +1610,7 @@ async function refusals(recipient) {
   }
   // §3: "decoders MUST reject [...] non-zero trailing bits": sid (16 bytes),
   // enc (65) and ct (1040 here) each end in a partial group.
-  const base = await specSeal(recipient, smallDoc);
+  const base = await specSeal(recipient, smallPt);
   for (const name of ['sid', 'enc', 'ct']) {
     const e = JSON.parse(base.json);
     const last = B64URL.indexOf(e[name].at(-1));
@@ -1192,6 +1631,7 @@ async function refusals(recipient) {
   ]);
   // The aad of §2, and no other, authenticates the header.
   const h = (o) => ({
+    v: CURRENT,
     suite: A128,
     kid: recipient.kid,
     form: 'order',
@@ -1199,23 +1639,24 @@ async function refusals(recipient) {
     tsText: '0',
     ...o,
   });
+  const withZeroSid = (json) => json.replace(/"sid":"[^"]*"/, '"sid":"AAAAAAAAAAAAAAAAAAAAAA"');
   for (const [name, aad] of [
     ['aad with a trailing LF', `${aadText(h())}\n`],
     ['aad without the version line', aadText(h()).split('\n').slice(1).join('\n')],
+    ['the aad of version 1 in a version-2 envelope', aadText(h({ v: 1 }))],
     ['empty aad', ''],
   ]) {
-    const sealed = await specSeal(recipient, smallDoc, { ts: 0, aad });
-    out.push([
-      name,
-      sealed.json.replace(/"sid":"[^"]*"/, '"sid":"AAAAAAAAAAAAAAAAAAAAAA"'),
-      'open_failed',
-    ]);
+    const sealed = await specSeal(recipient, smallPt, { ts: 0, aad });
+    out.push([name, withZeroSid(sealed.json), 'open_failed']);
   }
+  // Positive control for these: the aad of §2, sealed the same way, opens.
+  const control = await specSeal(recipient, smallPt, { ts: 0, aad: aadText(h()) });
+  assert.deepEqual((await specOpen(withZeroSid(control.json), keyring)).fields, small);
   return out;
 }
 
 test(
-  "the wasm Opener refuses wrong padding, bad documents and duplicate members, with the spec's codes",
+  "the wasm Opener refuses wrong padding, bad documents and framings, other versions and duplicate members, with the spec's codes",
   { skip: noPkg },
   async () => {
     const cases = await refusals(testRecipient);
@@ -1232,24 +1673,33 @@ test(
         name,
       );
     }
-    // Positive control: the same sealing with canonical padding opens.
-    assert.deepEqual(openWithWasm((await specSeal(testRecipient, smallDoc)).json).fields, {
-      product: 'Pen',
-    });
+    // Positive control: the same sealing with canonical padding opens, in
+    // both versions.
+    for (const v of VERSIONS) {
+      const sealed = await specSeal(testRecipient, plaintextOf(small, v), { v });
+      assert.deepEqual(openWithWasm(sealed.json).fields, small, `version ${v}`);
+    }
   },
 );
 
 test(
-  "orderseal decrypt (CLI) refuses wrong padding, bad documents and duplicate members, with the spec's codes",
+  "orderseal decrypt (CLI) refuses wrong padding, bad documents and framings, other versions and duplicate members, with the spec's codes",
   { skip: noCli },
   async () => {
     const cases = await refusals(freshRecipient);
-    const control = await specSeal(freshRecipient, smallDoc);
-    const out = decryptWithCli([...cases.map(([, json]) => json), control.json], freshRecipient);
+    const controls = [];
+    for (const v of VERSIONS) {
+      controls.push((await specSeal(freshRecipient, plaintextOf(small, v), { v })).json);
+    }
+    const out = decryptWithCli([...cases.map(([, json]) => json), ...controls], freshRecipient);
     assert.deepEqual(
       cases.map(([name], i) => [name, out[i].code ?? 'opened']),
       cases.map(([name, , code]) => [name, code]),
     );
-    assert.deepEqual(out.at(-1).record?.fields, { product: 'Pen' }, 'the canonical padding opens');
+    assert.deepEqual(
+      out.slice(cases.length).map((o) => o.record?.fields),
+      VERSIONS.map(() => small),
+      'the canonical padding opens, in both versions',
+    );
   },
 );
