@@ -73,7 +73,7 @@ function glance(data) {
   const o = f.orderseal;
   const out = [
     `- 2 KB order: orderseal's median seal takes ${times(o.order_ms.median, f['hpke-core'].order_ms.median)} @hpke/core's (same suite on WebCrypto) and ${times(o.order_ms.median, f.webcrypto.order_ms.median)} the bare-WebCrypto floor's.`,
-    `- 1 MiB file: @hpke/core seals ${times(f['hpke-core'].file_mib_per_s, o.file_mib_per_s)} and the floor ${times(f.webcrypto.file_mib_per_s, o.file_mib_per_s)} as many MiB/s as orderseal (which also base64url-encodes the file into its JSON document and the sealed result into the envelope: ${int(o.output_bytes?.file)} bytes of output for 1 MiB).`,
+    `- 1 MiB file: @hpke/core seals ${times(f['hpke-core'].file_mib_per_s, o.file_mib_per_s)} and the floor ${times(f.webcrypto.file_mib_per_s, o.file_mib_per_s)} as many MiB/s as orderseal (which seals the file's bytes after its JSON document, format version 2, and base64url-encodes the sealed result into the envelope: ${int(o.output_bytes?.file)} bytes of output for 1 MiB).`,
     `- Download: orderseal is ${times(s.orderseal.total.gzip, s['hpke-core'].total.gzip)} @hpke/core's gzip size; its .wasm is ${((100 * s.orderseal.wasm.gzip) / s.orderseal.total.gzip).toFixed(0)} % of it.`,
   ];
   const n = data.native?.results;
@@ -279,9 +279,11 @@ function markdown(data) {
   ].join('\n');
   const docBytes = Buffer.byteLength(orderDocument(order2kb()));
   const file = file1mib();
-  const fileDocBytes = Buffer.byteLength(
-    orderDocument({ purchase_order: { name: file.name, type: file.type, data: Buffer.from(file.data).toString('base64url') } }),
-  );
+  // docs/FORMAT.md §4.1, version 2: u32be(len(doc)) || doc || the file's bytes.
+  const fileDocBytes =
+    4 +
+    Buffer.byteLength(orderDocument({ purchase_order: { name: file.name, type: file.type, size: file.data.length } })) +
+    file.data.length;
   const verified = data.candidates
     .filter((c) => c.id !== 'control')
     .map((c) => `${c.label}: ${data.figures[c.id].verified}`)
@@ -348,15 +350,15 @@ How it is measured:
   rounds alternating the candidates, one page per candidate.
 - **1 MiB file**: \`file_1mib\` of \`benches/seal_open.rs\` (1 MiB of
   pseudo-random bytes). orderseal seals it as a file field (\`{ name,
-  type, data }\`: base64url inside the JSON document, then padded,
-  sealed and base64url again in the envelope); the others encrypt the
-  bytes. ${data.settings.fileRounds} seals per candidate after a warm-up round; throughput is
+  type, data }\`; format version 2: its bytes after the JSON document,
+  padded and sealed, the ciphertext base64url in the envelope); the others
+  encrypt the bytes. ${data.settings.fileRounds} seals per candidate after a warm-up round; throughput is
   1 MiB over the median time.
 - **Proof of work**: each candidate's last order and last file were
   decrypted in Node and compared with the input: ${verified}.
 - orderseal does more than the others for the same input: it checks every
   field, writes the JSON document, pads it (the order's ${int(docBytes)} bytes become
-  ${int(paddedLen(docBytes))}; the file's document of ${int(fileDocBytes)} bytes, base64url inside,
+  ${int(paddedLen(docBytes))}; the file's plaintext of ${int(fileDocBytes)} bytes, document and bytes,
   becomes ${int(paddedLen(fileDocBytes))}), and returns a base64url JSON envelope ready to POST
   (${int(data.figures.orderseal.output_bytes?.order)} bytes for the order, ${int(data.figures.orderseal.output_bytes?.file)} for the file); the others
   encrypt the bytes they are given and return raw binary. Of the others only @hpke/core runs the same
