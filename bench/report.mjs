@@ -1,5 +1,6 @@
 // The report of a bench run (bench/run.mjs): the targets, and
 // docs/BENCHMARKS.md, docs/benchmarks.json, docs/benchmarks.svg.
+import { PHASES } from './phases.mjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { file1mib, order2kb, orderDocument, paddedLen } from './workload.mjs';
@@ -208,6 +209,43 @@ function leversSection(data) {
   return out.join('\n');
 }
 
+/** Where orderseal's time to ready goes (bench/phases.mjs). */
+function phasesSection(data) {
+  const P = data.phases;
+  if (!P?.lazy) return '';
+  const modes = [
+    ['lazy', "V8's default: each wasm function compiled on its first call"],
+    ['eager', 'every function compiled up front (`--no-wasm-lazy-compilation`)'],
+  ].filter(([m]) => P[m]);
+  const med = (m, id) => P[m][id]?.median;
+  const total = (m) => PHASE_IDS.reduce((n, id) => (id === 'sealerAgain' ? n : n + (med(m, id) ?? 0)), 0);
+  const out = [
+    "### Where orderseal's time to ready goes",
+    '',
+    'The steps of `init()` and the first `new Sealer`, one at a time',
+    '(`bench/phases.mjs`: the seal build\'s glue called directly, the .wasm',
+    'fetched then compiled from its bytes, where `init()` compiles while it',
+    `streams), medians of ${data.settings.phaseRounds} fresh contexts in each mode:`,
+    '',
+    row(['step', ...modes.map(([, what]) => what)]),
+    row(['---', ...modes.map(() => '---:')]),
+    ...PHASES.map(([id, what]) => row([what, ...modes.map(([m]) => `${ms(med(m, id), 2)} ms`)])),
+    row(['**sum** (without the second `new Sealer`)', ...modes.map(([m]) => `**${ms(total(m), 2)} ms**`)]),
+    '',
+    'The first three rows are the second request, for the .wasm, which the',
+    "empty control does not make; the bench's bare `import()` cannot preload",
+    'it (the order page does). The self-test and the first `new Sealer` take',
+    'longer than the second `new Sealer` mostly because of first use: V8',
+    'compiles each wasm function (and wrapper for a JavaScript import) the',
+    'first time it is called; compare the eager column, which moves that',
+    'compilation into `WebAssembly.compile`.',
+    '',
+  ];
+  return out.join('\n');
+}
+
+const PHASE_IDS = PHASES.map(([id]) => id);
+
 function nativeSection(data) {
   const out = ['## Native', ''];
   const n = data.native;
@@ -322,6 +360,7 @@ ${browserTable(data)}
 
 ![Side by side: download size, time to ready, 2 KB seal, 1 MiB throughput](benchmarks.svg)
 
+${phasesSection(data)}
 What each candidate does (\`bench/candidates/*.js\`; each bundled alone by
 esbuild ${v.esbuild}, minified ESM, orderseal with its .wasm files and
 code splitting):

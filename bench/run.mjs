@@ -19,6 +19,7 @@
 //   2. bench/bundle.mjs: each candidate bundled alone by esbuild (minified
 //      ESM), sizes raw and gzip -9; bench/levers.mjs: the same orderseal
 //      bundle with the .wasm optimised by other wasm-opt flags, and twiggy;
+//      bench/phases.mjs: a probe of the steps of orderseal's init();
 //   3. bench/server.mjs on 127.0.0.1 (COOP/COEP, no-store), Debian's
 //      Chromium with the flags of playwright.config.mjs:
 //      - time to ready: a fresh context per measurement, rounds alternating
@@ -26,6 +27,8 @@
 //      - sealing: one page per candidate in one context, rounds alternating
 //        the candidates, the first round of each kind a discarded warm-up;
 //      - each candidate's last ciphertexts opened in Node (bench/keys.mjs);
+//      - where orderseal's time to ready goes, step by step, with V8's lazy
+//        compilation of wasm and, in a second Chromium, without it;
 //   4. cargo bench --bench seal_open (short), scripts/bench-cli.sh 20000;
 //   5. bench/report.mjs writes the docs.
 import { spawnSync } from 'node:child_process';
@@ -43,6 +46,7 @@ const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
 const SETTINGS = {
   readyRounds: QUICK ? 3 : 15, // fresh contexts per candidate (plus one warm-up round)
+  phaseRounds: QUICK ? 3 : 15, // fresh contexts per compilation mode for bench/phases.mjs
   orderRounds: QUICK ? 2 : 10, // rounds of `orderBatch` seals per candidate (plus one warm-up round)
   orderBatch: QUICK ? 20 : 50,
   fileRounds: QUICK ? 2 : 10, // one 1 MiB seal per candidate per round (plus one warm-up round)
@@ -113,6 +117,7 @@ try {
     ...(await import('./levers.mjs')),
     ...(await import('./keys.mjs')),
     ...(await import('./native.mjs')),
+    ...(await import('./phases.mjs')),
     ...(await import('./report.mjs')),
     ...(await import('./server.mjs')),
   };
@@ -121,10 +126,11 @@ try {
   process.exit(1);
 }
 const { chromium, CANDIDATES, bundleAll, buildLevers, makeKeys, verify, cliBench, criterionBench } = deps;
-const { evaluateTargets, writeReport, startServer } = deps;
+const { evaluateTargets, writeReport, startServer, buildPhases, measurePhases, PHASES } = deps;
 
 log('bundling each candidate alone (esbuild, minified ESM)…');
 const sizes = await bundleAll();
+await buildPhases();
 log('levers: the orderseal bundle with other wasm-opt flags; twiggy…');
 const levers = buildLevers(ROOT);
 if (levers.error) log(`levers: ${levers.error}`);
@@ -139,6 +145,7 @@ const server = await startServer();
 const { default: config } = await import(join(ROOT, 'playwright.config.mjs'));
 const browser = await chromium.launch({ ...config.use.launchOptions, headless: true });
 const results = Object.fromEntries(all.map((id) => [id, { ready: [], order: [], file: [] }]));
+const phaseTimes = {};
 let pageInfo = null;
 
 async function openPage(context) {
@@ -168,6 +175,22 @@ try {
         await context.close();
       }
     }
+  }
+
+  // The steps of orderseal's time to ready, with V8's default lazy
+  // compilation of wasm functions (on first call), then with every function
+  // compiled up front (a second Chromium, --no-wasm-lazy-compilation).
+  log(`time to ready, step by step: ${SETTINGS.phaseRounds} fresh contexts with lazy and with eager wasm compilation…`);
+  phaseTimes.lazy = await measurePhases(browser, server.origin, keys.public.orderseal, SETTINGS.phaseRounds);
+  const eager = await chromium.launch({
+    ...config.use.launchOptions,
+    args: [...(config.use.launchOptions.args ?? []), '--js-flags=--no-wasm-lazy-compilation'],
+    headless: true,
+  });
+  try {
+    phaseTimes.eager = await measurePhases(eager, server.origin, keys.public.orderseal, SETTINGS.phaseRounds);
+  } finally {
+    await eager.close();
   }
 
   // Sealing: one page per candidate, kept open; rounds alternate them.
@@ -251,6 +274,11 @@ for (const id of all) {
   };
 }
 
+// Medians of each step of bench/phases.mjs, per compilation mode.
+const phases = Object.fromEntries(
+  Object.entries(phaseTimes).map(([mode, t]) => [mode, Object.fromEntries(PHASES.map(([id]) => [id, summary(t[id])]))]),
+);
+
 const versions = {
   chromium: chromiumVersion,
   node: process.version,
@@ -284,6 +312,7 @@ const data = {
   candidates: CANDIDATES,
   sizes,
   figures,
+  phases,
   native,
   cli,
   levers,
