@@ -590,18 +590,174 @@ impl<'a> Opener<'a> {
     /// Opens a parsed envelope.
     pub fn open_envelope(&self, envelope: &Envelope) -> Result<Opened, Error> {
         let header = &envelope.header;
-        let key = match self.keys {
-            Keys::One(k) if k.key_id() == &header.kid => Some(k),
-            Keys::One(_) => None,
-            Keys::Ring(ring) => ring.get(header.kid.as_str()),
-        }
-        .ok_or_else(|| Error::UnknownKeyId(header.kid.to_string()))?;
+        let key = self.key_for(header)?;
         let padded = open_padded(key, header, &envelope.enc, &envelope.ct)?;
         let fields = Fields::from_plaintext(header.version, padding::unpad(&padded)?)?;
         Ok(Opened {
             header: header.clone(),
             fields,
         })
+    }
+}
+
+impl Opener<'_> {
+    /// The private key an envelope names (`unknown_kid` if there is none).
+    fn key_for(&self, header: &Header) -> Result<&PrivateKey, Error> {
+        match self.keys {
+            Keys::One(k) if k.key_id() == &header.kid => Some(k),
+            Keys::One(_) => None,
+            Keys::Ring(ring) => ring.get(header.kid.as_str()),
+        }
+        .ok_or_else(|| Error::UnknownKeyId(header.kid.to_string()))
+    }
+
+    /// The first step of an open whose ECDH and AES-GCM are done elsewhere
+    /// (WebCrypto, in the back office), the mirror of [`Sealer::prepare_at`]:
+    /// parses the envelope, finds its key (`unknown_kid`), and refuses an
+    /// `enc` that is not a point on the curve (`open_failed`, as
+    /// `DeserializePublicKey` does inside HPKE). Then the caller computes
+    /// `dh` = x(skR · enc) with the key [`PreparedOpen::key_id`] names,
+    /// [`PreparedOpen::finish`] runs the key schedule, the caller decrypts
+    /// with AES-GCM, and [`KeyedOpen::into_opened`] unpads and parses.
+    ///
+    /// [`Opener::open`] does the same in one step; both give the same result
+    /// for every envelope that opens. An AES-GCM that refuses the ciphertext
+    /// is the caller's to report: `open_failed`.
+    pub fn prepare_open(&self, json: &[u8]) -> Result<PreparedOpen, Error> {
+        let Envelope { header, enc, ct } = Envelope::parse(json)?;
+        let key = self.key_for(&header)?;
+        let enc: [u8; ENC_LEN] = enc.try_into().map_err(|_| Error::OpenFailed)?;
+        if PublicKey::from_sec1(&enc).is_err() {
+            return Err(Error::OpenFailed);
+        }
+        Ok(PreparedOpen {
+            aad: header.aad(),
+            kid: key.key_id().clone(),
+            pk_rm: key.public_key().to_sec1_uncompressed(),
+            header,
+            enc,
+            ct,
+        })
+    }
+}
+
+/// An open in progress, before the ECDH ([`Opener::prepare_open`]).
+pub struct PreparedOpen {
+    header: Header,
+    aad: Vec<u8>,
+    kid: KeyId,
+    pk_rm: [u8; ENC_LEN],
+    enc: [u8; ENC_LEN],
+    ct: Vec<u8>,
+}
+
+impl PreparedOpen {
+    /// `enc`, the sender's ephemeral public key (65 bytes, uncompressed, on
+    /// the curve), to compute `dh` with.
+    pub fn enc(&self) -> &[u8; ENC_LEN] {
+        &self.enc
+    }
+
+    /// The id of the private key to compute `dh` with.
+    pub fn key_id(&self) -> &KeyId {
+        &self.kid
+    }
+
+    /// The envelope's header (not authenticated until the AES-GCM succeeds).
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// RFC 9180 `ExtractAndExpand` and base-mode `KeySchedule`
+    /// ([`crate::schedule`]) from `dh`, the 32-byte x-coordinate of
+    /// skR · enc. Refuses (`unavailable`: the platform's ECDH misbehaved)
+    /// another length. A wrong `dh` gives a key that the AES-GCM refuses.
+    pub fn finish(self, dh: &[u8]) -> Result<KeyedOpen, Error> {
+        let dh: &[u8; schedule::DH_LEN] = dh.try_into().map_err(|_| {
+            Error::Unavailable(
+                "the platform's ECDH returned a shared secret that is not 32 bytes".into(),
+            )
+        })?;
+        let shared_secret = schedule::shared_secret(dh, &self.enc, &self.pk_rm);
+        let key = schedule::key_schedule_base(
+            self.header.suite,
+            &shared_secret,
+            self.header.version.info(),
+        );
+        Ok(KeyedOpen {
+            header: self.header,
+            aad: self.aad,
+            ct: self.ct,
+            key,
+        })
+    }
+}
+
+impl core::fmt::Debug for PreparedOpen {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PreparedOpen")
+            .field("header", &self.header)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An open in progress, after the key schedule ([`PreparedOpen::finish`]):
+/// the caller decrypts [`KeyedOpen::ciphertext`] with AES-GCM (key
+/// [`KeyedOpen::expose_key`], nonce [`KeyedOpen::nonce`], additional data
+/// [`KeyedOpen::aad`], 128-bit tag at the end) and passes the plaintext to
+/// [`KeyedOpen::into_opened`].
+pub struct KeyedOpen {
+    header: Header,
+    aad: Vec<u8>,
+    ct: Vec<u8>,
+    key: schedule::AeadKey,
+}
+
+impl KeyedOpen {
+    /// The AES-GCM key (16 bytes for AES-128-GCM, 32 for AES-256-GCM).
+    pub fn expose_key(&self) -> &[u8] {
+        self.key.expose_key()
+    }
+
+    /// The 12-byte nonce (`base_nonce`: the single message has sequence
+    /// number 0).
+    pub fn nonce(&self) -> &[u8; schedule::NONCE_LEN] {
+        self.key.base_nonce()
+    }
+
+    /// The AES-GCM additional data: the header's `aad`.
+    pub fn aad(&self) -> &[u8] {
+        &self.aad
+    }
+
+    /// The ciphertext with its 16-byte tag.
+    pub fn ciphertext(&self) -> &[u8] {
+        &self.ct
+    }
+
+    /// The opened envelope, from the AES-GCM plaintext (the padded
+    /// plaintext): unpadded and parsed like [`Opener::open`] does
+    /// (`plaintext_invalid`, `limit_exceeded`). Refuses (`unavailable`) a
+    /// plaintext whose length does not match the ciphertext's.
+    pub fn into_opened(self, padded: &[u8]) -> Result<Opened, Error> {
+        if padded.len() + TAG_LEN != self.ct.len() {
+            return Err(Error::Unavailable(
+                "the platform's AES-GCM returned a plaintext of the wrong length".into(),
+            ));
+        }
+        let fields = Fields::from_plaintext(self.header.version, padding::unpad(padded)?)?;
+        Ok(Opened {
+            header: self.header,
+            fields,
+        })
+    }
+}
+
+impl core::fmt::Debug for KeyedOpen {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("KeyedOpen")
+            .field("header", &self.header)
+            .finish_non_exhaustive()
     }
 }
 

@@ -466,6 +466,13 @@ impl PrivateKey {
         Zeroizing::new(pem::encode("PRIVATE KEY", self.pkcs8_der().as_bytes()))
     }
 
+    /// Unencrypted PKCS#8 DER, for a platform that does the ECDH itself
+    /// (WebCrypto's `importKey("pkcs8", …)` in the back office). Another
+    /// place where the secret leaves this type.
+    pub fn expose_pkcs8_der(&self) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(self.pkcs8_der().as_bytes().to_vec())
+    }
+
     fn pkcs8_der(&self) -> pkcs8::SecretDocument {
         self.secret
             .to_pkcs8_der()

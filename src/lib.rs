@@ -38,7 +38,9 @@ pub mod suite;
 #[allow(unsafe_code)]
 pub mod wasm;
 
-pub use envelope::{Envelope, Header, Keyed, Opened, Opener, Prepared, Sealer};
+pub use envelope::{
+    Envelope, Header, Keyed, KeyedOpen, Opened, Opener, Prepared, PreparedOpen, Sealer,
+};
 pub use error::{Error, KeyEncoding, Limit};
 pub use keys::{Fingerprint, KeyId, Keyring, PrivateKey, PublicKey};
 pub use plaintext::{FieldValue, Fields, FileValue};
