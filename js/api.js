@@ -28,6 +28,11 @@
 import { ERROR_NAME, isOrderSealError, orderSealError } from './errors.js';
 import { checkWebCrypto } from './webcrypto-check.js';
 
+/** What `engine` options may say, for the Sealer and the Opener. */
+export const ENGINE_NAMES = ['auto', 'webcrypto', 'wasm'];
+/** WebCrypto's name for the P-256 ECDH algorithm. */
+export const ECDH_P256 = { name: 'ECDH', namedCurve: 'P-256' };
+
 const isBlob = (v) => typeof Blob !== 'undefined' && v instanceof Blob;
 const isFileList = (v) => typeof FileList !== 'undefined' && v instanceof FileList;
 
@@ -263,7 +268,6 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
     return out;
   }
 
-  const ECDH_P256 = { name: 'ECDH', namedCurve: 'P-256' };
 
   // One seal with WebCrypto doing RFC 9180 `Encap`'s ECDH and the AES-GCM of
   // `ctx.Seal`, and the core the rest (`Sealer::prepare_at`,
@@ -319,8 +323,6 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
     return { envelope, json: `${head}${text}"}`, submissionId };
   }
 
-  const ENGINES = ['auto', 'webcrypto', 'wasm'];
-
   class Sealer {
     #inner;
     /** The same key in the full build, for the `wasm` engine (made on first use). */
@@ -336,8 +338,8 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
 
     constructor(key, options = {}) {
       const engine = options?.engine ?? 'auto';
-      if (!ENGINES.includes(engine)) {
-        throw new TypeError(`options.engine must be one of ${ENGINES.join(', ')}`);
+      if (!ENGINE_NAMES.includes(engine)) {
+        throw new TypeError(`options.engine must be one of ${ENGINE_NAMES.join(', ')}`);
       }
       this.#inner = call((g) => new g.Sealer(key, options));
       const webcrypto = hasWebCrypto();
@@ -418,43 +420,31 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
     }
   }
 
-  class Opener {
-    #inner;
-
-    constructor() {
-      if (!failure && glue && !fullGlue) {
-        throw unavailable(
-          'the Opener is in the full build: load it with init({ full }) or init(<its .wasm>)',
-        );
-      }
-      this.#inner = call(() => new fullGlue.Opener());
-    }
-
-    addKey(key, passphrase) {
-      return call(() => this.#inner.addKey(key, passphrase ?? undefined));
-    }
-
-    open(envelope) {
-      return call(() => this.#inner.open(envelope));
-    }
-
-    clear() {
-      this.#inner.clear();
-    }
-
-    get keyIds() {
-      return this.#inner.keyIds;
-    }
-
-    free() {
-      this.#inner.free();
-    }
-  }
-
   const version = () => call((g) => g.version());
 
   /** 'seal' or 'full': the build init() loaded (undefined before). */
   const build = () => call((g) => g.build());
 
-  return { init, initSync, Sealer, Opener, version, build };
+  // What js/opener.js needs to make the Opener: a module of its own, so
+  // that a bundle of an order page (which never opens) leaves it out.
+  const internal = {
+    call,
+    unavailable,
+    refusal,
+    failed: () => failure !== null,
+    webCryptoWorks,
+    subtle: subtleCrypto,
+    hasWebCrypto,
+    /** The full build's glue, for an Opener; throws if only the seal build is loaded. */
+    fullGlue() {
+      if (!failure && glue && !fullGlue) {
+        throw unavailable(
+          'the Opener is in the full build: load it with init({ full }) or init(<its .wasm>)',
+        );
+      }
+      return call(() => fullGlue);
+    },
+  };
+
+  return { init, initSync, Sealer, version, build, internal };
 }

@@ -27,6 +27,7 @@ import initSeal, {
   version as sealVersion,
 } from './web/orderseal_seal.js';
 import { createApi } from './api.js';
+import { createOpener } from './opener.js';
 
 const seal = {
   Sealer: SealSealer,
@@ -49,7 +50,9 @@ const api = createApi({
   },
 });
 
-export const { init, Sealer, Opener, version, build } = api;
+export const { init, Sealer, version, build } = api;
+// Pure: a bundle that never uses the Opener leaves it (and js/opener.js) out.
+export const Opener = /* @__PURE__ */ createOpener(api);
 export default init;
 export { attach, DEFAULT_KEY_URL } from './attach.js';
 export { CODES, ATTACH_CODES, ERROR_NAME, isOrderSealError } from './errors.js';

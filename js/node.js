@@ -9,11 +9,14 @@
 
 import { createRequire } from 'node:module';
 import { createApi } from './api.js';
+import { createOpener } from './opener.js';
 
 const require = createRequire(import.meta.url);
 const api = createApi({ full: () => require('./node/orderseal.js') });
 api.initSync();
 
-export const { init, Sealer, Opener, version, build } = api;
+export const { init, Sealer, version, build } = api;
+// Pure: a bundle that never uses the Opener leaves it (and js/opener.js) out.
+export const Opener = /* @__PURE__ */ createOpener(api);
 export default init;
 export { CODES, ATTACH_CODES, ERROR_NAME, isOrderSealError } from './errors.js';

@@ -1,9 +1,10 @@
-// The known-answer test of WebCrypto's share of a seal, run once before the
-// first seal that uses it (the `webcrypto` engine): the P-256 ECDH and the
-// AES-128-GCM of RFC 9180 A.3 (DHKEM(P-256, HKDF-SHA256), HKDF-SHA256,
-// AES-128-GCM, base mode), the same vector the Rust self-test checks the key
-// schedule against (`src/selftest.rs`). Together they cover a whole seal:
-// a browser whose WebCrypto gives other bytes is not used to seal.
+// The known-answer test of WebCrypto's share of a seal or an open, run once
+// before the first seal or `openAll` that uses it (the `webcrypto` engine):
+// the P-256 ECDH and the AES-128-GCM (both ways) of RFC 9180 A.3
+// (DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-128-GCM, base mode), the
+// same vector the Rust self-test checks the key schedule against
+// (`src/selftest.rs`). Together they cover a whole seal and open: a browser
+// whose WebCrypto gives other bytes is not used.
 
 const hex = (s) => Uint8Array.from(s.match(/../g), (b) => parseInt(b, 16));
 const b64url = (bytes) =>
@@ -56,16 +57,18 @@ export async function checkWebCrypto(subtle) {
       ['deriveBits'],
     ),
     subtle.importKey('raw', hex(A3.pkRm), curve, false, []),
-    subtle.importKey('raw', hex(A3.key), 'AES-GCM', false, ['encrypt']),
+    subtle.importKey('raw', hex(A3.key), 'AES-GCM', false, ['encrypt', 'decrypt']),
   ]);
-  const [dh, ct] = await Promise.all([
+  const gcm = { name: 'AES-GCM', iv: hex(A3.nonce), additionalData: hex(A3.aad), tagLength: 128 };
+  const [dh, ct, pt] = await Promise.all([
     subtle.deriveBits({ name: 'ECDH', public: pkRm }, skEm, 256),
-    subtle.encrypt({ name: 'AES-GCM', iv: hex(A3.nonce), additionalData: hex(A3.aad), tagLength: 128 }, key, hex(A3.pt)),
+    subtle.encrypt(gcm, key, hex(A3.pt)),
+    subtle.decrypt(gcm, key, hex(A3.ct)),
   ]);
   if (!same(new Uint8Array(dh), hex(A3.dh))) {
     throw new Error('WebCrypto self-test failed: ECDH differs from RFC 9180 A.3');
   }
-  if (!same(new Uint8Array(ct), hex(A3.ct))) {
+  if (!same(new Uint8Array(ct), hex(A3.ct)) || !same(new Uint8Array(pt), hex(A3.pt))) {
     throw new Error('WebCrypto self-test failed: AES-GCM differs from RFC 9180 A.3');
   }
 }

@@ -148,11 +148,12 @@ pub struct JsKeyed {
 
 #[wasm_bindgen(js_class = KeyedSeal)]
 impl JsKeyed {
-    /// The AES-GCM key (16 or 32 bytes). The caller imports it and then
-    /// overwrites its copy.
+    /// The AES-GCM key (16 or 32 bytes), copied straight into a JavaScript
+    /// array (no copy is left in wasm memory). The caller imports it and
+    /// then overwrites it.
     #[wasm_bindgen(getter)]
-    pub fn key(&self) -> Vec<u8> {
-        self.inner.expose_key().to_vec()
+    pub fn key(&self) -> Uint8Array {
+        Uint8Array::from(self.inner.expose_key())
     }
 
     /// The AES-GCM nonce (`iv`, 12 bytes).

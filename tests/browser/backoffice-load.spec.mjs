@@ -1,4 +1,4 @@
-// The back-office page with a large batch: 2,000 envelopes (sealed in Node
+// The back-office page with a large batch: 6,000 envelopes (sealed in Node
 // with the npm package, pkg/node.js, to a key made by the CLI) open in the
 // worker while the progress bar moves and the page keeps answering input.
 // Prints the time the page took, for the README.
@@ -24,7 +24,7 @@ import {
   waitIdle,
 } from './fixtures/backoffice/support.mjs';
 
-const COUNT = 2000;
+const COUNT = 6000;
 const PRODUCTS = ['Fountain pen', 'Ballpoint pen', 'Rollerball pen', 'Signet ring', 'Cufflinks (pair)'];
 const STATIONS = [
   'Basel, Steinentorstrasse 12',
@@ -54,7 +54,7 @@ function order(i) {
   };
 }
 
-test.describe('back-office page, 2,000 envelopes', () => {
+test.describe('back-office page, 6,000 envelopes', () => {
   test.setTimeout(180_000);
   let dir;
   let key;
@@ -78,7 +78,7 @@ test.describe('back-office page, 2,000 envelopes', () => {
       lines.push((await sealer.seal(order(i), { formId: 'order' })).json);
     }
     sealer.free();
-    batch = path.join(dir, 'batch-2000.jsonl');
+    batch = path.join(dir, 'batch-6000.jsonl');
     fs.writeFileSync(batch, `${lines.join('\n')}\n`);
     const took = (performance.now() - started) / 1000;
     console.log(`back office: sealed ${COUNT} envelopes in Node in ${took.toFixed(1)} s`);
@@ -89,7 +89,7 @@ test.describe('back-office page, 2,000 envelopes', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('2,000 envelopes decrypt in the worker with the progress bar moving and the page answering input', async ({
+  test('6,000 envelopes decrypt in the worker with the progress bar moving and the page answering input', async ({
     page,
   }) => {
     const problems = [];
@@ -203,7 +203,7 @@ test.describe('back-office page, 2,000 envelopes', () => {
     expect(json).toHaveLength(COUNT);
     json.forEach((rec, i) => {
       const { source, ...comparable } = rec;
-      expect(source).toBe('batch-2000.jsonl');
+      expect(source).toBe('batch-6000.jsonl');
       expect(comparable).toEqual(cli.records[i]);
     });
     expect(problems, problems.join('\n')).toEqual([]);

@@ -33,6 +33,7 @@ const EXPECTED = [
   'index.js',
   'node.d.ts',
   'node.js',
+  'opener.js',
   'types.d.ts',
   'webcrypto-check.js',
   // The seal build (web only): see js/api.js.
@@ -116,7 +117,7 @@ test('pkg/package.json: name, version, exports, types, files, sideEffects', { sk
   for (const entry of ['./node.js', './node/orderseal.js']) {
     assert.ok(manifest.sideEffects.includes(entry), `sideEffects: ${entry}`);
   }
-  for (const entry of ['./index.js', './api.js', './errors.js', './attach.js']) {
+  for (const entry of ['./index.js', './api.js', './errors.js', './attach.js', './opener.js']) {
     assert.ok(!manifest.sideEffects.includes(entry), `${entry} has no side effects: tree-shakable`);
   }
 
