@@ -33,6 +33,21 @@ export const ENGINE_NAMES = ['auto', 'webcrypto', 'wasm'];
 /** WebCrypto's name for the P-256 ECDH algorithm. */
 export const ECDH_P256 = { name: 'ECDH', namedCurve: 'P-256' };
 
+/**
+ * The AES-GCM key (imported into WebCrypto, its bytes then overwritten)
+ * and parameters of a seal or open after the core's key schedule
+ * (`KeyedSeal`, `KeyedOpen`).
+ */
+export async function aesGcmOf(subtle, keyed, usage) {
+  const rawKey = keyed.key;
+  try {
+    const aesKey = await subtle.importKey('raw', rawKey, 'AES-GCM', false, [usage]);
+    return { aesKey, params: { name: 'AES-GCM', iv: keyed.nonce, additionalData: keyed.aad, tagLength: 128 } };
+  } finally {
+    rawKey.fill(0);
+  }
+}
+
 const isBlob = (v) => typeof Blob !== 'undefined' && v instanceof Blob;
 const isFileList = (v) => typeof FileList !== 'undefined' && v instanceof FileList;
 
@@ -289,14 +304,7 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
         dhBytes.fill(0);
         prepared = null;
       }
-      const rawKey = keyed.key;
-      let aesKey;
-      try {
-        aesKey = await subtle.importKey('raw', rawKey, 'AES-GCM', false, ['encrypt']);
-      } finally {
-        rawKey.fill(0);
-      }
-      const params = { name: 'AES-GCM', iv: keyed.nonce, additionalData: keyed.aad, tagLength: 128 };
+      const { aesKey, params } = await aesGcmOf(subtle, keyed, 'encrypt');
       // The plaintext is a view of the module's memory (no copy of it is
       // left in JavaScript): nothing may call into the module between
       // taking it and encrypt(), which copies it before returning.

@@ -9,8 +9,18 @@
 //     known-answer test; an envelope WebCrypto refuses is opened again by
 //     the wasm engine, whose answer is the one given.
 
-import { ECDH_P256, ENGINE_NAMES } from './api.js';
+import { ECDH_P256, ENGINE_NAMES, aesGcmOf } from './api.js';
 import { isOrderSealError } from './errors.js';
+
+/**
+ * An error as one result of `openAll`: the core's answer about an envelope
+ * (`{ error }`); `unavailable` and anything else is not about the envelope
+ * and is thrown.
+ */
+function answer(error) {
+  if (isOrderSealError(error) && error.code !== 'unavailable') return { error };
+  throw error;
+}
 
 /** How many envelopes `openAll` has in WebCrypto at once. */
 const OPEN_IN_FLIGHT = 16;
@@ -98,8 +108,7 @@ export function createOpener(made) {
       try {
         return { opened: this.open(envelope) };
       } catch (error) {
-        if (isOrderSealError(error) && error.code !== 'unavailable') return { error };
-        throw error;
+        return answer(error);
       }
     }
 
@@ -127,8 +136,7 @@ export function createOpener(made) {
           prepared = call(() => this.#inner.prepareOpen(envelope));
         } catch (error) {
           // Malformed, unknown key id, enc off the curve: the core's answer.
-          if (isOrderSealError(error) && error.code !== 'unavailable') return { error };
-          throw error;
+          return answer(error);
         }
         const [privateKey, enc] = await Promise.all([
           this.#cryptoKey(subtle, prepared.keyId),
@@ -141,14 +149,7 @@ export function createOpener(made) {
           dh.fill(0);
           prepared = null;
         }
-        const rawKey = keyed.key;
-        let aesKey;
-        try {
-          aesKey = await subtle.importKey('raw', rawKey, 'AES-GCM', false, ['decrypt']);
-        } finally {
-          rawKey.fill(0);
-        }
-        const params = { name: 'AES-GCM', iv: keyed.nonce, additionalData: keyed.aad, tagLength: 128 };
+        const { aesKey, params } = await aesGcmOf(subtle, keyed, 'decrypt');
         // A view of the module's memory: nothing may call into the module
         // between taking it and decrypt(), which copies it before returning.
         const padded = new Uint8Array(await subtle.decrypt(params, aesKey, call(() => keyed.ciphertextView())));
@@ -157,8 +158,7 @@ export function createOpener(made) {
         try {
           return { opened: call(() => done.intoOpened(padded)) };
         } catch (error) {
-          if (isOrderSealError(error) && error.code !== 'unavailable') return { error };
-          throw error;
+          return answer(error);
         } finally {
           padded.fill(0);
         }

@@ -444,12 +444,8 @@ impl Prepared {
         let dh: &[u8; schedule::DH_LEN] = dh
             .try_into()
             .map_err(|_| bad("a shared secret that is not 32 bytes"))?;
-        let shared_secret = schedule::shared_secret(dh, &enc, &self.recipient);
-        let key = schedule::key_schedule_base(
-            self.header.suite,
-            &shared_secret,
-            self.header.version.info(),
-        );
+        let h = &self.header;
+        let key = schedule::key_from_dh(h.suite, dh, &enc, &self.recipient, h.version.info());
         Ok(Keyed {
             header: self.header,
             aad: self.aad,
@@ -457,14 +453,6 @@ impl Prepared {
             enc: enc.to_vec(),
             key,
         })
-    }
-}
-
-impl core::fmt::Debug for Prepared {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Prepared")
-            .field("header", &self.header)
-            .finish_non_exhaustive()
     }
 }
 
@@ -540,13 +528,21 @@ impl Keyed {
     }
 }
 
-impl core::fmt::Debug for Keyed {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Keyed")
-            .field("header", &self.header)
-            .finish_non_exhaustive()
-    }
+/// `Debug` for the steps of a split seal or open: the header only, never
+/// the key or the plaintext.
+macro_rules! debug_header_only {
+    ($($step:ident),*) => {$(
+        impl core::fmt::Debug for $step {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_struct(stringify!($step))
+                    .field("header", &self.header)
+                    .finish_non_exhaustive()
+            }
+        }
+    )*};
 }
+
+debug_header_only!(Prepared, Keyed, PreparedOpen, KeyedOpen);
 
 /// An opened envelope.
 #[derive(Debug)]
@@ -678,26 +674,14 @@ impl PreparedOpen {
                 "the platform's ECDH returned a shared secret that is not 32 bytes".into(),
             )
         })?;
-        let shared_secret = schedule::shared_secret(dh, &self.enc, &self.pk_rm);
-        let key = schedule::key_schedule_base(
-            self.header.suite,
-            &shared_secret,
-            self.header.version.info(),
-        );
+        let h = &self.header;
+        let key = schedule::key_from_dh(h.suite, dh, &self.enc, &self.pk_rm, h.version.info());
         Ok(KeyedOpen {
             header: self.header,
             aad: self.aad,
             ct: self.ct,
             key,
         })
-    }
-}
-
-impl core::fmt::Debug for PreparedOpen {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("PreparedOpen")
-            .field("header", &self.header)
-            .finish_non_exhaustive()
     }
 }
 
@@ -750,14 +734,6 @@ impl KeyedOpen {
             header: self.header,
             fields,
         })
-    }
-}
-
-impl core::fmt::Debug for KeyedOpen {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("KeyedOpen")
-            .field("header", &self.header)
-            .finish_non_exhaustive()
     }
 }
 

@@ -111,8 +111,7 @@ pub fn open_base(
     };
     let dh = native.dh(enc)?;
     let enc: &[u8; ENC_LEN] = enc.try_into().map_err(|_| Error::OpenFailed)?;
-    let shared_secret = schedule::shared_secret(&dh, enc, &native.pk_rm);
-    let keys = schedule::key_schedule_base(suite, &shared_secret, info);
+    let keys = schedule::key_from_dh(suite, &dh, enc, &native.pk_rm, info);
     aead_open(suite, &keys, aad, ct)
 }
 

@@ -206,6 +206,20 @@ pub fn key_schedule_base(suite: Suite, shared_secret: &[u8; SECRET_LEN], info: &
     AeadKey { key, base_nonce }
 }
 
+/// [`shared_secret`] then [`key_schedule_base`]: the AES-GCM key and nonce
+/// of a single-shot context from the ECDH result, what every split seal and
+/// open derives (sealing, `dh` = DH(skE, pkR); opening, DH(skR, pkE); `enc`
+/// and `pk_rm` are the same points on both sides).
+pub fn key_from_dh(
+    suite: Suite,
+    dh: &[u8; DH_LEN],
+    enc: &[u8; ENC_LEN],
+    pk_rm: &[u8; ENC_LEN],
+    info: &[u8],
+) -> AeadKey {
+    key_schedule_base(suite, &shared_secret(dh, enc, pk_rm), info)
+}
+
 /// `secret = LabeledExtract(shared_secret, "secret", psk)` of base mode, as
 /// bytes: only for checking the RFC vector's `secret` (`tests/rfc9180.rs`).
 #[doc(hidden)]

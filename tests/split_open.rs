@@ -9,8 +9,6 @@
 
 use std::fs;
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use orderseal::{Error, FieldValue, Fields, KeyedOpen, Opened, Opener, PreparedOpen, PrivateKey};
 use serde_json::Value;
 
@@ -30,20 +28,13 @@ fn ecdh(key: &PrivateKey, prepared: &PreparedOpen) -> [u8; 32] {
 /// `decrypt({ iv: nonce, additionalData: aad, tagLength: 128 })`; `None`
 /// where WebCrypto would throw (the tag does not verify).
 fn aes_gcm_open(keyed: &KeyedOpen) -> Option<Vec<u8>> {
-    let payload = Payload {
-        msg: keyed.ciphertext(),
-        aad: keyed.aad(),
-    };
-    let nonce = aes_gcm::Nonce::try_from(&keyed.nonce()[..]).expect("96-bit nonce");
-    match keyed.expose_key().len() {
-        16 => Aes128Gcm::new_from_slice(keyed.expose_key())
-            .expect("key")
-            .decrypt(&nonce, payload),
-        _ => Aes256Gcm::new_from_slice(keyed.expose_key())
-            .expect("key")
-            .decrypt(&nonce, payload),
-    }
-    .ok()
+    common::aes_gcm(
+        keyed.expose_key(),
+        keyed.nonce(),
+        keyed.aad(),
+        keyed.ciphertext(),
+        true,
+    )
 }
 
 /// The whole split open; an AES-GCM refusal is `open_failed`, as the

@@ -8,12 +8,12 @@
 // aes-gcm is a native dev-dependency.
 #![cfg(not(target_arch = "wasm32"))]
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use orderseal::{
     Envelope, Error, FieldValue, Fields, FileValue, Keyed, Opener, Prepared, PrivateKey, Sealer,
     Suite,
 };
+
+mod common;
 
 const TS: u64 = 1_764_057_600;
 
@@ -61,19 +61,13 @@ fn encap(prepared: &Prepared) -> (Vec<u8>, [u8; 32]) {
 /// What WebCrypto does with `importKey("raw", key, "AES-GCM")` and
 /// `encrypt({ iv: nonce, additionalData: aad, tagLength: 128 })`.
 fn aes_gcm(keyed: &Keyed) -> Vec<u8> {
-    let payload = Payload {
-        msg: keyed.plaintext(),
-        aad: keyed.aad(),
-    };
-    let nonce = aes_gcm::Nonce::try_from(&keyed.nonce()[..]).expect("96-bit nonce");
-    match keyed.expose_key().len() {
-        16 => Aes128Gcm::new_from_slice(keyed.expose_key())
-            .expect("key")
-            .encrypt(&nonce, payload),
-        _ => Aes256Gcm::new_from_slice(keyed.expose_key())
-            .expect("key")
-            .encrypt(&nonce, payload),
-    }
+    common::aes_gcm(
+        keyed.expose_key(),
+        keyed.nonce(),
+        keyed.aad(),
+        keyed.plaintext(),
+        false,
+    )
     .expect("encrypts")
 }
 
@@ -237,20 +231,14 @@ fn hpke_seal_decrypts_with_the_schedule_key_and_nonce() {
             &key.public_key().to_sec1_uncompressed(),
         );
         let keys = schedule::key_schedule_base(suite, &shared, envelope.header.version.info());
-        let nonce = aes_gcm::Nonce::try_from(&keys.base_nonce()[..]).expect("96-bit nonce");
         let aad = envelope.header.aad();
-        let payload = Payload {
-            msg: &envelope.ct,
-            aad: &aad,
-        };
-        let padded = match suite {
-            Suite::P256Sha256Aes128Gcm => Aes128Gcm::new_from_slice(keys.expose_key())
-                .expect("key")
-                .decrypt(&nonce, payload),
-            _ => Aes256Gcm::new_from_slice(keys.expose_key())
-                .expect("key")
-                .decrypt(&nonce, payload),
-        }
+        let padded = common::aes_gcm(
+            keys.expose_key(),
+            keys.base_nonce(),
+            &aad,
+            &envelope.ct,
+            true,
+        )
         .expect("the schedule's key and nonce open the hpke crate's ciphertext");
         let document = padding::unpad(&padded).expect("padded");
         assert_eq!(

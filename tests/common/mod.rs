@@ -74,3 +74,32 @@ pub fn rfc_a3(name: &str) -> Vec<u8> {
         .expect("the vector file has this field");
     hex(&v)
 }
+
+/// AES-GCM as WebCrypto's `encrypt`/`decrypt` with `tagLength: 128` compute
+/// it (AES-128 or AES-256 by the key's length, 96-bit nonce, tag at the end
+/// of the ciphertext): the platform's share of a split seal or open. `None`
+/// where decryption fails (a tag that does not verify).
+pub fn aes_gcm(key: &[u8], nonce: &[u8], aad: &[u8], msg: &[u8], decrypt: bool) -> Option<Vec<u8>> {
+    use aes_gcm::aead::{Aead, KeyInit, Payload};
+    use aes_gcm::{Aes128Gcm, Aes256Gcm};
+
+    fn run<C: Aead + KeyInit>(
+        key: &[u8],
+        nonce: &[u8],
+        payload: Payload<'_, '_>,
+        decrypt: bool,
+    ) -> Option<Vec<u8>> {
+        let cipher = C::new_from_slice(key).expect("an AES key");
+        let nonce = aes_gcm::aead::Nonce::<C>::try_from(nonce).expect("a 96-bit nonce");
+        if decrypt {
+            cipher.decrypt(&nonce, payload).ok()
+        } else {
+            cipher.encrypt(&nonce, payload).ok()
+        }
+    }
+    let payload = Payload { msg, aad };
+    match key.len() {
+        16 => run::<Aes128Gcm>(key, nonce, payload, decrypt),
+        _ => run::<Aes256Gcm>(key, nonce, payload, decrypt),
+    }
+}

@@ -12,13 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = join(root, 'pkg');
-const { createApi: createCore } = await import(join(pkg, 'api.js'));
-const { createOpener } = await import(join(pkg, 'opener.js'));
-// What index.js and node.js export: the API and its Opener (js/opener.js).
-const createApi = (builds) => {
-  const api = createCore(builds);
-  return { ...api, Opener: createOpener(api) };
-};
+const { createApi } = await import('./support.mjs');
 const { Opener } = await import(join(pkg, 'node.js'));
 const sealGlue = await import(join(pkg, 'web', 'orderseal_seal.js'));
 const fullGlue = await import(join(pkg, 'web', 'orderseal.js'));

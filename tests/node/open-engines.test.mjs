@@ -15,13 +15,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = join(root, 'pkg');
 const vectors = join(root, 'tests', 'vectors');
-const { createApi: createCore } = await import(join(pkg, 'api.js'));
-const { createOpener } = await import(join(pkg, 'opener.js'));
-// What index.js and node.js export: the API and its Opener (js/opener.js).
-const createApi = (builds) => {
-  const api = createCore(builds);
-  return { ...api, Opener: createOpener(api) };
-};
+const { createApi } = await import('./support.mjs');
 const fullGlue = await import(join(pkg, 'web', 'orderseal.js'));
 const fullBytes = readFileSync(join(pkg, 'web', 'orderseal_bg.wasm'));
 const key = JSON.parse(readFileSync(join(vectors, 'key.json'), 'utf8'));

@@ -23,13 +23,7 @@ const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
 const nodeEntry = manifest.exports['.'].node;
 const orderseal = await import(join(pkg, typeof nodeEntry === 'string' ? nodeEntry : nodeEntry.default));
 const { Sealer, Opener, CODES, ATTACH_CODES, isOrderSealError, init, version } = orderseal;
-const { createApi: createCore } = await import(join(pkg, 'api.js'));
-const { createOpener } = await import(join(pkg, 'opener.js'));
-// What index.js and node.js export: the API and its Opener (js/opener.js).
-const createApi = (builds) => {
-  const api = createCore(builds);
-  return { ...api, Opener: createOpener(api) };
-};
+const { createApi } = await import('./support.mjs');
 const glue = createRequire(import.meta.url)(join(pkg, 'node', 'orderseal.js'));
 
 const vectors = join(root, 'tests', 'vectors');
