@@ -22,8 +22,13 @@ function answer(error) {
   throw error;
 }
 
-/** How many envelopes `openAll` has in WebCrypto at once. */
-const OPEN_IN_FLIGHT = 16;
+/**
+ * How many envelopes `openAll` has in WebCrypto at once: enough to keep
+ * WebCrypto's threads busy, but one core fewer than the machine has, so
+ * that a back-office page stays responsive while a worker opens a batch
+ * (WebCrypto runs on threads of its own, not on the caller's).
+ */
+const inFlight = () => Math.max(1, Math.min(16, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
 
 /**
  * The Opener class over one API (what `createApi` returns).
@@ -100,7 +105,7 @@ export function createOpener(made) {
           results[i] = await openOne(i);
         }
       };
-      await Promise.all(Array.from({ length: Math.min(OPEN_IN_FLIGHT, list.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(inFlight(), list.length) }, worker));
       return results;
     }
 
