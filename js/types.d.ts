@@ -95,6 +95,8 @@ export interface PublicJwk {
 /**
  * The company's public key: a JWK object, text (JWK JSON, SPKI PEM, or the
  * SEC1 point in hex or base64url), or bytes (SPKI DER or the SEC1 point).
+ * The seal build reads the point uncompressed only (as JWK, `orderseal key
+ * public`, OpenSSL and WebCrypto write it); the full build reads both forms.
  */
 export type PublicKeyInput = PublicJwk | string | Uint8Array | ArrayBuffer;
 

@@ -436,7 +436,7 @@ impl Prepared {
         let enc: [u8; ENC_LEN] = enc
             .try_into()
             .map_err(|_| bad("an ephemeral key that is not 65 bytes"))?;
-        if crate::PublicKey::from_sec1(&enc).is_err() || enc[0] != 0x04 {
+        if crate::PublicKey::from_uncompressed(&enc).is_err() {
             return Err(bad(
                 "an ephemeral key that is not an uncompressed P-256 point",
             ));

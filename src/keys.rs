@@ -66,6 +66,10 @@ impl fmt::Debug for PublicKey {
 }
 
 /// Whether `bytes` has the length and prefix of a SEC1 point encoding.
+fn is_compressed(bytes: &[u8]) -> bool {
+    matches!((bytes.len(), bytes.first()), (33, Some(0x02 | 0x03)))
+}
+
 fn is_sec1_point(bytes: &[u8]) -> bool {
     matches!(
         (bytes.len(), bytes.first()),
@@ -87,8 +91,9 @@ fn public_given(enc: KeyEncoding) -> Error {
     )
 }
 
-/// Parses JSON key text (a JWK) with `serde_json`.
-fn json(text: &str) -> Result<JwkMembers, Error> {
+/// Parses JSON key text (a JWK) with `serde_json`: the [`JsonParser`] of
+/// [`PublicKey::parse`].
+pub fn json(text: &str) -> Result<JwkMembers, Error> {
     let value = serde_json::from_str(text)
         .map(SecretJson)
         .map_err(|e| Error::key_malformed(KeyEncoding::Jwk, format!("not valid JSON ({e})")))?;
@@ -100,7 +105,12 @@ pub type JsonParser = fn(&str) -> Result<JwkMembers, Error>;
 
 impl PublicKey {
     fn from_point(point: p256::PublicKey) -> Self {
-        let fingerprint = Fingerprint::of_point(&uncompressed(&point));
+        Self::from_parts(point, &uncompressed(&point))
+    }
+
+    /// `point`, whose uncompressed encoding is `sec1`.
+    fn from_parts(point: p256::PublicKey, sec1: &[u8; 65]) -> Self {
+        let fingerprint = Fingerprint::of_point(sec1);
         let kid = KeyId::from_fingerprint(&fingerprint);
         PublicKey {
             point,
@@ -111,11 +121,27 @@ impl PublicKey {
 
     /// [`PublicKey::from_sec1`], naming `enc` in errors.
     fn from_sec1_in(bytes: &[u8], enc: KeyEncoding) -> Result<Self, Error> {
+        if is_compressed(bytes) {
+            // The only way left to fail is an x that is not a field element
+            // or has no square root.
+            return p256::PublicKey::from_sec1_bytes(bytes)
+                .map(Self::from_point)
+                .map_err(|_| Error::KeyNotOnCurve);
+        }
+        Self::from_uncompressed_in(bytes, enc)
+    }
+
+    /// [`PublicKey::from_sec1_in`] short of point decompression: a
+    /// compressed point is [`Error::KeyMalformed`], like any other length.
+    /// What the seal build links: checking `y² = x³ - 3x + b` is a few field
+    /// multiplications, where decompressing takes a square root and its
+    /// big-integer exponentiation code.
+    fn from_uncompressed_in(bytes: &[u8], enc: KeyEncoding) -> Result<Self, Error> {
         if bytes == [0x00] {
             // SEC1 §2.3.3: the single octet 00 encodes the point at infinity.
             return Err(Error::KeyIdentity);
         }
-        if !is_sec1_point(bytes) {
+        let Ok(sec1) = <&[u8; 65]>::try_from(bytes) else {
             return Err(Error::key_malformed(
                 enc,
                 format!(
@@ -124,13 +150,33 @@ impl PublicKey {
                     bytes.len()
                 ),
             ));
-        }
-        // Length and prefix are right, so the only way left to fail is a
-        // coordinate that is not a field element or a point off the curve
-        // (for a compressed point: an x with no square root).
-        p256::PublicKey::from_sec1_bytes(bytes)
-            .map(Self::from_point)
-            .map_err(|_| Error::KeyNotOnCurve)
+        };
+        Self::from_uncompressed(sec1).map_err(|e| match e {
+            Error::KeyMalformed(_, why) => Error::KeyMalformed(enc, why),
+            other => other,
+        })
+    }
+
+    /// Reads a 65-byte uncompressed SEC1 point `04 || x || y`: a
+    /// coordinate that is not a field element (≥ p) or a point off the
+    /// curve is [`Error::KeyNotOnCurve`]. (An affine point is never the
+    /// identity.)
+    pub(crate) fn from_uncompressed(sec1: &[u8; 65]) -> Result<Self, Error> {
+        use p256::elliptic_curve::point::AffineCoordinates;
+        let [0x04, coordinates @ ..] = sec1 else {
+            return Err(Error::key_malformed(
+                KeyEncoding::Raw,
+                "expected a P-256 point of 65 bytes (04 || x || y) or 33 bytes (02/03 || x)",
+            ));
+        };
+        let (x, y) = coordinates.split_at(32);
+        let (Ok(x), Ok(y)) = (p256::FieldBytes::try_from(x), p256::FieldBytes::try_from(y)) else {
+            return Err(Error::KeyNotOnCurve);
+        };
+        Option::from(p256::AffinePoint::from_coordinates(&x, &y))
+            .and_then(|point| p256::PublicKey::from_affine(point).ok())
+            .map(|point| Self::from_parts(point, sec1))
+            .ok_or(Error::KeyNotOnCurve)
     }
 
     /// Reads a SEC1 point: 65 bytes uncompressed or 33 bytes compressed.
@@ -187,7 +233,7 @@ impl PublicKey {
     /// [`PublicKey::from_jwk`] on the members of a JSON object, whichever
     /// parser read it.
     pub fn from_jwk_members(jwk: &JwkMembers) -> Result<Self, Error> {
-        Self::from_sec1_in(&jwk.public_point()?, KeyEncoding::Jwk)
+        Self::from_uncompressed(&jwk.public_point()?)
     }
 
     /// Reads a public key in any encoding orderseal knows: PEM `PUBLIC KEY`,
@@ -208,6 +254,51 @@ impl PublicKey {
     /// parser of its own.
     pub fn parse_with(input: &[u8], json: JsonParser) -> Result<Self, Error> {
         Self::from_input(classify(input, json)?)
+    }
+
+    /// [`PublicKey::parse_with`] for the encodings a company publishes its
+    /// key in, read without a DER decoder or point decompression: what the
+    /// wasm seal build links, for an order page that should load fast.
+    ///
+    /// It reads a JWK, a PEM or DER SubjectPublicKeyInfo of P-256 with an
+    /// uncompressed point (as `orderseal key public`, OpenSSL and
+    /// WebCrypto write it), and an uncompressed SEC1 point as bytes, hex or
+    /// base64url, giving what [`PublicKey::parse`] gives. So does every
+    /// error [`PublicKey::parse`] gives for a private key, another
+    /// algorithm or curve, a point off the curve or the identity. The
+    /// valid keys it cannot read (a compressed point, an SPKI in another
+    /// valid encoding, or next to `EC PARAMETERS`) are
+    /// [`Error::KeyMalformed`], saying to convert the key.
+    pub fn parse_published(input: &[u8], json: JsonParser) -> Result<Self, Error> {
+        let convert = |enc: KeyEncoding, what: &str| {
+            Error::key_malformed(
+                enc,
+                format!(
+                    "{what}: this build of orderseal (the seal build, for order pages) reads \
+                     a JWK, a PEM or DER PUBLIC KEY with an uncompressed point, or an \
+                     uncompressed point; convert the key with `orderseal key public`"
+                ),
+            )
+        };
+        match classify(input, json)? {
+            Input::Der {
+                kind: DerKind::Spki,
+                der,
+                enc,
+                ec_parameters,
+            } => match asn1::canonical_spki_point(&der) {
+                Some(point) if ec_parameters.is_empty() => Self::from_uncompressed_in(point, enc),
+                _ => Err(asn1::spki_named_error(&der)
+                    .unwrap_or_else(|| convert(enc, "a P-256 key in a PUBLIC KEY encoding"))),
+            },
+            Input::Point { bytes, enc } if is_compressed(&bytes) => {
+                Err(convert(enc, "a compressed P-256 point"))
+            }
+            Input::Point { bytes, enc } => Self::from_uncompressed_in(&bytes, enc),
+            Input::Der { enc, .. } => Err(private_given(enc)),
+            Input::Jwk(v) if v.has_private() => Err(private_given(KeyEncoding::Jwk)),
+            Input::Jwk(v) => Self::from_jwk_members(&v),
+        }
     }
 
     fn from_input(input: Input) -> Result<Self, Error> {

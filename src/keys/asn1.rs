@@ -165,6 +165,44 @@ pub(super) fn sniff(der: &[u8]) -> Option<DerKind> {
     }
 }
 
+/// The point of a SubjectPublicKeyInfo in the one DER encoding that a
+/// P-256 key with an uncompressed point has (what OpenSSL, WebCrypto's
+/// `exportKey("spki")` and orderseal write), read without a DER decoder.
+pub(super) fn canonical_spki_point(der: &[u8]) -> Option<&[u8; 65]> {
+    der.strip_prefix(&SPKI_P256_UNCOMPRESSED_PREFIX)?
+        .try_into()
+        .ok()
+}
+
+/// The error [`spki_point`] gives for a SubjectPublicKeyInfo of another
+/// algorithm or curve that [`ALGORITHM_NAMES`] or [`CURVE_NAMES`] names,
+/// found by walking its first elements, without a DER decoder. `None` for
+/// anything else, P-256 included.
+pub(super) fn spki_named_error(der: &[u8]) -> Option<Error> {
+    let (0x30, spki, []) = tlv(der)? else {
+        return None;
+    };
+    let (0x30, algorithm, _) = tlv(spki)? else {
+        return None;
+    };
+    let (0x06, oid, parameters) = tlv(algorithm)? else {
+        return None;
+    };
+    let named = |names: &[(ObjectIdentifier, &str)], oid: &[u8]| {
+        names
+            .iter()
+            .find(|(known, _)| known.as_bytes() == oid)
+            .map(|(_, name)| (*name).to_owned())
+    };
+    if oid != ID_EC_PUBLIC_KEY.as_bytes() {
+        return named(ALGORITHM_NAMES, oid).map(Error::KeyUnsupported);
+    }
+    let (0x06, curve, _) = tlv(parameters)? else {
+        return None;
+    };
+    named(CURVE_NAMES, curve).map(Error::KeyWrongCurve)
+}
+
 fn curve_name(oid: &ObjectIdentifier) -> String {
     CURVE_NAMES
         .iter()

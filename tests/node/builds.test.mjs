@@ -138,3 +138,46 @@ test('{ seal, full } with lazy sources: the full one is never called with WebCry
   await new api.Sealer(key.public_jwk).seal(ORDER, { formId: 'order' });
   assert.equal(asked, 0);
 });
+
+// The seal build reads keys with `PublicKey::parse_published` (no DER
+// decoder, no point decompression): every encoding a key is published in
+// gives the full build's key, a compressed point is refused with a hint.
+test('the seal build reads every published key encoding; compressed points it leaves to the full build', async () => {
+  const { api } = builds();
+  await api.init();
+  assert.equal(api.build(), 'seal');
+  const pemBody = key.public_spki_pem.replace(/-----[^-]+-----|\s/g, '');
+  const der = Uint8Array.from(Buffer.from(pemBody, 'base64'));
+  const sec1 = Buffer.from(key.public_sec1_hex, 'hex');
+  const forms = {
+    'JWK object': key.public_jwk,
+    'JWK text': JSON.stringify(key.public_jwk),
+    'SPKI PEM': key.public_spki_pem,
+    'SPKI DER bytes': der,
+    'SPKI DER ArrayBuffer': der.slice().buffer,
+    'SEC1 bytes': Uint8Array.from(sec1),
+    'SEC1 hex': key.public_sec1_hex,
+    'SEC1 base64url': sec1.toString('base64url'),
+  };
+  for (const [what, input] of Object.entries(forms)) {
+    const sealer = new api.Sealer(input, { expectedKeyId: key.kid });
+    assert.equal(sealer.keyId, key.kid, what);
+    sealer.free();
+  }
+  const compressed = Buffer.concat([Buffer.from([2 | (sec1[64] & 1)]), sec1.subarray(1, 33)]).toString('hex');
+  assert.throws(() => new api.Sealer(compressed), {
+    code: 'key_malformed',
+    message: /seal build.*orderseal key public/s,
+  });
+  // The full build reads it: the same key.
+  const full = new fullGlue.Sealer(compressed, {});
+  assert.equal(full.keyId, key.kid);
+  full.free();
+  // Other algorithms and curves are named as the full build names them.
+  const rsa = readFileSync(join(root, 'tests', 'keys', 'rsa.pub.pem'), 'utf8');
+  const p384 = readFileSync(join(root, 'tests', 'keys', 'p384.pub.pem'), 'utf8');
+  assert.throws(() => new api.Sealer(rsa), { code: 'key_unsupported', message: /RSA/ });
+  assert.throws(() => new api.Sealer(p384), { code: 'key_wrong_curve', message: /secp384r1/ });
+  const offCurve = `04${key.public_sec1_hex.slice(2, -2)}${key.public_sec1_hex.endsWith('00') ? '01' : '00'}`;
+  assert.throws(() => new api.Sealer(offCurve), { code: 'key_not_on_curve' });
+});
