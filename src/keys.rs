@@ -236,6 +236,17 @@ impl PublicKey {
         Self::from_uncompressed(&jwk.public_point()?)
     }
 
+    /// [`PublicKey::parse`] of a JWK already read into its members (from a
+    /// JavaScript object, say): a private JWK (with `d`) is refused, as
+    /// `parse` refuses it, where [`PublicKey::from_jwk_members`] takes its
+    /// public half.
+    pub fn parse_jwk_members(jwk: &JwkMembers) -> Result<Self, Error> {
+        if jwk.has_private() {
+            return Err(private_given(KeyEncoding::Jwk));
+        }
+        Self::from_jwk_members(jwk)
+    }
+
     /// Reads a public key in any encoding orderseal knows: PEM `PUBLIC KEY`,
     /// JWK text, DER SPKI, a binary SEC1 point (33 or 65 bytes), or the
     /// point as hex or unpadded base64url text. Whitespace around text is
@@ -296,8 +307,7 @@ impl PublicKey {
             }
             Input::Point { bytes, enc } => Self::from_uncompressed_in(&bytes, enc),
             Input::Der { enc, .. } => Err(private_given(enc)),
-            Input::Jwk(v) if v.has_private() => Err(private_given(KeyEncoding::Jwk)),
-            Input::Jwk(v) => Self::from_jwk_members(&v),
+            Input::Jwk(v) => Self::parse_jwk_members(&v),
         }
     }
 
@@ -315,8 +325,7 @@ impl PublicKey {
                 Self::from_spki_in(&der, enc)
             }
             Input::Der { enc, .. } => Err(private_given(enc)),
-            Input::Jwk(v) if v.has_private() => Err(private_given(KeyEncoding::Jwk)),
-            Input::Jwk(v) => Self::from_jwk_members(&v),
+            Input::Jwk(v) => Self::parse_jwk_members(&v),
             Input::Point { bytes, enc } => Self::from_sec1_in(&bytes, enc),
         }
     }

@@ -520,6 +520,24 @@ mod wasm {
                 "key_not_on_curve",
             ),
             (
+                "the point in an Int8Array (bytes are Uint8Array or ArrayBuffer)",
+                js_sys::Int8Array::new_with_length(65).into(),
+                "key_malformed",
+            ),
+            (
+                "a private JWK object",
+                jwk(&format!(
+                    r#"{{"kty":"EC","crv":"P-256","x":"{z}","y":"{z}","d":"{z}"}}"#,
+                    z = b64::encode(&[1; 32])
+                )),
+                "key_malformed",
+            ),
+            (
+                "a JWK object whose x is a number",
+                jwk(r#"{"kty":"EC","crv":"P-256","x":5,"y":"AA"}"#),
+                "key_malformed",
+            ),
+            (
                 "the point at infinity",
                 Uint8Array::new_from_slice(&[0]).into(),
                 "key_identity",

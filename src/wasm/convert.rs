@@ -63,18 +63,26 @@ pub fn parse_jwk(text: &str) -> Result<JwkMembers, Error> {
         let why = js_sys::Error::from(e).message();
         Error::KeyMalformed(KeyEncoding::Jwk, format!("not valid JSON ({why})"))
     })?;
-    if !is_plain_object(&value) {
-        return Ok(JwkMembers::default());
-    }
-    Ok(JwkMembers::read(|name| {
-        match js_sys::Reflect::get(&value, &JsValue::from_str(name)) {
-            Ok(v) if v.is_undefined() => JwkMember::Missing,
-            Ok(v) => v
-                .as_string()
-                .map_or(JwkMember::NotString, |s| JwkMember::Text(Zeroizing::new(s))),
-            Err(_) => JwkMember::NotString,
-        }
-    }))
+    Ok(jwk_object(&value).unwrap_or_default())
+}
+
+/// The members of a JWK given as a JavaScript object, read with
+/// `Reflect.get`; `None` if `value` is not a plain object, or is bytes
+/// (a typed array or `ArrayBuffer`, for [`key_bytes`]). (Rather than
+/// [`key_bytes`], whose `JSON.stringify` text is parsed again.)
+pub fn jwk_object(value: &JsValue) -> Option<JwkMembers> {
+    let is_bytes = ArrayBuffer::is_view(value) || value.is_instance_of::<ArrayBuffer>();
+    (is_plain_object(value) && !is_bytes).then(|| {
+        JwkMembers::read(
+            |name| match js_sys::Reflect::get(value, &JsValue::from_str(name)) {
+                Ok(v) if v.is_undefined() => JwkMember::Missing,
+                Ok(v) => v
+                    .as_string()
+                    .map_or(JwkMember::NotString, |s| JwkMember::Text(Zeroizing::new(s))),
+                Err(_) => JwkMember::NotString,
+            },
+        )
+    })
 }
 
 /// An optional string member `key` of an options object (`undefined` or

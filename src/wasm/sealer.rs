@@ -34,8 +34,14 @@ impl JsSealer {
         let parse = PublicKey::parse_published;
         #[cfg(feature = "full")]
         let parse = PublicKey::parse_with;
-        let key =
-            parse(&convert::key_bytes(key).map_err(to_js)?, convert::parse_jwk).map_err(to_js)?;
+        // A JWK object (what a key manifest holds) is read as it is: on an
+        // order page, this is the first call into the module after the
+        // self-test, and V8 compiles each function on its first call.
+        let key = match convert::jwk_object(key) {
+            Some(jwk) => PublicKey::parse_jwk_members(&jwk),
+            None => convert::key_bytes(key).and_then(|bytes| parse(&bytes, convert::parse_jwk)),
+        }
+        .map_err(to_js)?;
         let expected = option_string(options, "expectedKeyId")
             .map_err(|why| to_js(Error::KeyMalformed(KeyEncoding::Raw, why)))?;
         if let Some(expected) = expected {
