@@ -3,16 +3,19 @@
 // to its bundle. Sizes: every file a page downloads for the candidate, raw
 // and gzip -9 (each file on its own, as a server sends them). orderseal is
 // bundled with code splitting, as Vite or webpack do: its full build (glue
-// chunk and .wasm) is loaded only where WebCrypto cannot seal, so it is
+// chunk and .wasm) is loaded only where WebCrypto cannot seal, and its seal
+// build comes inlined in the bundle (web/orderseal_seal_inline.js), the
+// .wasm file only for browsers without DecompressionStream, so those are
 // listed apart (`onDemand`), not counted in what the bench page downloads.
 //
 //   node bench/bundle.mjs        writes bench/dist/<candidate>/, prints sizes
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants, gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { inlineModule } from '../scripts/inline-wasm.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '..');
@@ -78,33 +81,60 @@ function dynamicOnly(metafile, outdir) {
 }
 
 /** Builds every bundle into bench/dist; returns { id: sizes }. */
+/**
+ * Bundles candidate `id` into `outdir`. orderseal is split (the full
+ * build's glue is a chunk of its own) and gets both .wasm files next to it;
+ * `sealWasm` (bytes) replaces the seal build, in the module that inlines it
+ * and in its fallback file (bench/levers.mjs). Returns the files fetched
+ * only on demand (the full build; the seal .wasm file, which only a browser
+ * without DecompressionStream fetches).
+ */
+export async function bundleCandidate(id, outdir, { sealWasm } = {}) {
+  mkdirSync(outdir, { recursive: true });
+  const split = id === 'orderseal';
+  const plugins = [];
+  if (sealWasm) {
+    const inline = join(outdir, '..', `${basename(outdir)}-seal-inline.js`);
+    writeFileSync(inline, inlineModule(sealWasm));
+    plugins.push({
+      name: 'seal-inline',
+      setup(build) {
+        build.onResolve({ filter: /orderseal_seal_inline\.js$/ }, () => ({ path: inline }));
+      },
+    });
+  }
+  const result = await esbuild.build({
+    entryPoints: { index: join(here, 'candidates', `${id}.js`) },
+    outdir,
+    splitting: split,
+    chunkNames: 'chunk-[hash]',
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    metafile: true,
+    logLevel: 'warning',
+    legalComments: 'none',
+    plugins,
+  });
+  if (!split) return { result, onDemand: [] };
+  const sealFile = join(outdir, 'orderseal_seal_bg.wasm');
+  if (sealWasm) writeFileSync(sealFile, sealWasm);
+  else copyFileSync(join(ROOT, 'pkg', 'web', 'orderseal_seal_bg.wasm'), sealFile);
+  copyFileSync(join(ROOT, 'pkg', 'web', 'orderseal_bg.wasm'), join(outdir, 'orderseal_bg.wasm'));
+  return {
+    result,
+    onDemand: ['orderseal_bg.wasm', 'orderseal_seal_bg.wasm', ...dynamicOnly(result.metafile, outdir)],
+  };
+}
+
 export async function bundleAll() {
   rmSync(DIST, { recursive: true, force: true });
   const sizes = {};
   for (const c of CANDIDATES) {
     const outdir = join(DIST, c.id);
-    mkdirSync(outdir, { recursive: true });
-    const split = c.id === 'orderseal';
-    const result = await esbuild.build({
-      entryPoints: { index: join(here, 'candidates', `${c.id}.js`) },
-      outdir,
-      splitting: split,
-      chunkNames: 'chunk-[hash]',
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      metafile: true,
-      logLevel: 'warning',
-      legalComments: 'none',
-    });
-    const onDemand = [];
-    if (split) {
-      copyFileSync(join(ROOT, 'pkg', 'web', 'orderseal_seal_bg.wasm'), join(outdir, 'orderseal_seal_bg.wasm'));
-      copyFileSync(join(ROOT, 'pkg', 'web', 'orderseal_bg.wasm'), join(outdir, 'orderseal_bg.wasm'));
-      onDemand.push('orderseal_bg.wasm', ...dynamicOnly(result.metafile, outdir));
-    }
+    const { result, onDemand } = await bundleCandidate(c.id, outdir);
     sizes[c.id] = sizesOf(outdir, onDemand);
     sizes[c.id].inputs = Object.keys(result.metafile.inputs).length;
   }

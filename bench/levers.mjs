@@ -1,6 +1,6 @@
 // Levers, measured only (nothing here changes the build): the same
 // wasm-bindgen output optimised by wasm-opt with other flags, bundled like
-// orderseal (same JS bundle, other .wasm), so that the browser run measures
+// orderseal (same JS, other .wasm inlined), so that the browser run measures
 // them side by side; and `twiggy top` of the release .wasm.
 //
 // The input is what scripts/build.sh feeds wasm-opt for the seal build (the
@@ -10,10 +10,10 @@
 // output must equal pkg/web/orderseal_seal_bg.wasm byte for byte; that is
 // checked, so the variants differ from the release only by the flags.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, gzip9 } from './bundle.mjs';
+import { bundleCandidate, DIST, gzip9 } from './bundle.mjs';
 
 // build.sh's WASM_FEATURES and WASM_STRIP.
 const FEATURES = [
@@ -48,7 +48,7 @@ function run(cmd, args) {
  * which bench/bundle.mjs made) and runs twiggy. Never throws: a failure is
  * recorded in the result and the variants are left out.
  */
-export function buildLevers(root) {
+export async function buildLevers(root) {
   const out = { variants: [], twiggy: null, notes: [] };
   const tmp = mkdtempSync(join(tmpdir(), 'orderseal-levers-'));
   try {
@@ -83,12 +83,8 @@ export function buildLevers(root) {
       const bytes = readFileSync(dest);
       const dir = join(DIST, v.id);
       rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      // The same bundle (entry and chunks) and full build; only the seal .wasm differs.
-      for (const f of readdirSync(join(DIST, 'orderseal'))) {
-        if (f.endsWith('.js') || f === 'orderseal_bg.wasm') copyFileSync(join(DIST, 'orderseal', f), join(dir, f));
-      }
-      copyFileSync(dest, join(dir, 'orderseal_seal_bg.wasm'));
+      // The same bundle and full build; only the seal .wasm (inlined) differs.
+      await bundleCandidate('orderseal', dir, { sealWasm: bytes });
       out.variants.push({ ...v, raw: bytes.length, gzip: gzip9(bytes), optSeconds: seconds });
     }
     out.twiggy = twiggyTop(wasmOpt, input, tmp, optimise);

@@ -6,11 +6,11 @@
 // init() and Sealer as an application does.
 //
 // The probe (bench/candidates/phases.js) calls the seal build's glue
-// directly, because init() runs these steps as one: fetch, then compile
-// from the bytes (init() compiles while streaming, so there compile
-// overlaps the download), instantiate, the self-test, and two `new Sealer`
-// (the second shows what is left once every function it runs is compiled).
-import { copyFileSync, mkdirSync } from 'node:fs';
+// directly, because init() runs these steps as one: the inlined .wasm
+// decoded and gunzipped, compiled, instantiated, the self-test, and two
+// `new Sealer` (the second shows what is left once every function it runs
+// is compiled).
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -18,9 +18,8 @@ import { DIST, ROOT } from './bundle.mjs';
 
 /** The steps, in order, as the probe reports them (ms). */
 export const PHASES = [
-  ['queued', '`fetch()` to the request going out'],
-  ['transfer', 'request to the last byte of the .wasm (loopback)'],
-  ['delivered', 'last byte to the bytes in the page'],
+  ['decode', 'base64 of the inlined .wasm to bytes (`Uint8Array.fromBase64`)'],
+  ['gunzip', 'gunzip (`DecompressionStream`)'],
   ['compile', '`WebAssembly.compile` of the bytes'],
   ['instantiate', 'instantiate (wasm-bindgen glue)'],
   ['selfTest', 'self-test (`run_seal_steps`)'],
@@ -42,7 +41,6 @@ export async function buildPhases() {
     target: 'es2022',
     logLevel: 'warning',
   });
-  copyFileSync(join(ROOT, 'pkg', 'web', 'orderseal_seal_bg.wasm'), join(outdir, 'orderseal_seal_bg.wasm'));
 }
 
 /**

@@ -132,7 +132,7 @@ log('bundling each candidate alone (esbuild, minified ESM)…');
 const sizes = await bundleAll();
 await buildPhases();
 log('levers: the orderseal bundle with other wasm-opt flags; twiggy…');
-const levers = buildLevers(ROOT);
+const levers = await buildLevers(ROOT);
 if (levers.error) log(`levers: ${levers.error}`);
 
 const main = CANDIDATES.map((c) => c.id);

@@ -171,16 +171,20 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
   async function start(input) {
     const sources = input === undefined ? {} : isSources(input) ? input : await sniff(input);
     fullSource = sources.full;
-    const onlyFull = sources.full !== undefined && sources.seal === undefined;
+    // `{ full }` alone is the back office's; `{ seal: undefined, full }`
+    // keeps the seal build's default source.
+    const onlyFull = sources.full !== undefined && !('seal' in sources);
     if (loadSeal && hasWebCrypto() && !onlyFull) {
       const module = await loadSeal(await resolve(sources.seal));
       // Rust: orderseal::selftest::run_seal_steps.
       module.selfTest();
       glue = module;
-      // WebCrypto's known-answer test runs meanwhile (the page is ready
-      // sooner); the first seal waits for it, and if it failed, that seal
-      // and the later ones are the full build's (see Sealer.seal).
-      webCryptoWorks().catch(() => {});
+      // WebCrypto's known-answer test runs meanwhile, started in a task of
+      // its own so that none of it runs before init() resolves (the page is
+      // ready sooner); the first seal waits for it (or starts it), and if it
+      // failed, that seal and the later ones are the full build's (see
+      // Sealer.seal).
+      setTimeout(() => webCryptoWorks().catch(() => {}), 0);
       return;
     }
     glue = adoptFull(await loadFull(await resolve(sources.full)));

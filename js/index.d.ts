@@ -14,12 +14,17 @@ export * from './types.js';
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
 /**
- * Where each build comes from, by default next to the package's index.js:
- * `seal` ./web/orderseal_seal_bg.wasm, `full` ./web/orderseal_bg.wasm. A
- * function is called only if that build is needed.
+ * Where each build comes from. By default, `seal` is the .wasm inlined in
+ * ./web/orderseal_seal_inline.js, which index.js imports (no request of its
+ * own; ./web/orderseal_seal_bg.wasm where the browser has no
+ * DecompressionStream), and `full` is ./web/orderseal_bg.wasm, next to the
+ * package's index.js. A function is called only if that build is needed.
+ * `{ full }` without a `seal` member loads the full build alone (the back
+ * office); an order page that gives `full` keeps the inlined seal build
+ * with `{ seal: undefined, full }`.
  */
 export interface InitSources {
-  seal?: InitInput | Promise<InitInput> | (() => InitInput | Promise<InitInput>);
+  seal?: InitInput | Promise<InitInput> | (() => InitInput | Promise<InitInput>) | undefined;
   full?: InitInput | Promise<InitInput> | (() => InitInput | Promise<InitInput>);
 }
 
@@ -27,8 +32,8 @@ export interface InitSources {
  * Loads a build and runs its known-answer self-test, once (later calls
  * return the same Promise): the seal build where WebCrypto is there and
  * passes its own known-answer test (RFC 9180 A.3), the full build
- * otherwise, or when given only a full build (the back office's Opener
- * needs it). One `input` (not `{ seal, full }`) may be either build: it is
+ * otherwise, or when given only a full build (`{ full }` without a `seal`
+ * member, or one full .wasm: the back office's Opener needs it). One `input` (not `{ seal, full }`) may be either build: it is
  * compiled and told apart by its exports. Rejects with `unavailable` if
  * WebAssembly or crypto.getRandomValues is missing, the module does not
  * load, or the self-test fails; then every call throws `unavailable` too.

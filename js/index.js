@@ -6,14 +6,18 @@
 //   const sealer = new Sealer(companyJwk, { expectedKeyId: '8c2c0e3ab0b4ba7e' });
 //   const { json } = await sealer.seal({ product: 'Pen' }, { formId: 'order' });
 //
-// init() fetches ./web/orderseal_seal_bg.wasm (the seal build) where
-// WebCrypto can seal, and ./web/orderseal_bg.wasm (the full build) where it
-// cannot, both next to this file (`new URL(..., import.meta.url)`, which
-// bundlers understand). The full build's glue is imported only when it is
-// needed (a dynamic import, its own chunk in a bundle). To load the .wasm
-// from elsewhere, pass init() a URL, Response, bytes or WebAssembly.Module
-// of either build, or `{ seal, full }` with one of those (or a function
-// returning one, called only if that build is needed) for each.
+// init() loads the seal build where WebCrypto can seal: from
+// ./web/orderseal_seal_inline.js, a module this one imports, which holds
+// the .wasm gzipped in base64, so that it comes with the scripts rather
+// than by a request of its own once init() runs (browsers without
+// DecompressionStream fetch ./web/orderseal_seal_bg.wasm instead). Where
+// WebCrypto cannot seal, it fetches ./web/orderseal_bg.wasm (the full
+// build), next to this file (`new URL(..., import.meta.url)`, which bundlers
+// understand); the full build's glue is imported only then (a dynamic
+// import, its own chunk in a bundle). To load a .wasm from elsewhere, pass
+// init() a URL, Response, bytes or WebAssembly.Module of either build, or
+// `{ seal, full }` with one of those (or a function returning one, called
+// only if that build is needed) for each.
 
 // Named imports, not `* as`: a namespace object would make bundlers put a
 // helper they share with the dynamic import below into a chunk of its own,
@@ -26,6 +30,7 @@ import initSeal, {
   selfTest,
   version as sealVersion,
 } from './web/orderseal_seal.js';
+import { SEAL_WASM_GZIP_BASE64 } from './web/orderseal_seal_inline.js';
 import { createApi } from './api.js';
 import { createOpener } from './opener.js';
 
@@ -38,9 +43,38 @@ const seal = {
   version: sealVersion,
 };
 
+// The seal build's bytes, from the module imported above (its .wasm file
+// where the browser cannot gunzip). A corrupt copy rejects: init() fails.
+async function inlineSeal() {
+  if (typeof DecompressionStream !== 'function') {
+    return new URL('./web/orderseal_seal_bg.wasm', import.meta.url);
+  }
+  const gzip =
+    typeof Uint8Array.fromBase64 === 'function'
+      ? Uint8Array.fromBase64(SEAL_WASM_GZIP_BASE64)
+      : Uint8Array.from(atob(SEAL_WASM_GZIP_BASE64), (c) => c.charCodeAt(0));
+  // Written and read by hand: in a fresh page, piping a Blob's stream
+  // through it took about four times as long (bench/phases.mjs).
+  const gunzip = new DecompressionStream('gzip');
+  const writer = gunzip.writable.getWriter();
+  // Their errors are the reader's too.
+  writer.write(gzip).catch(() => {});
+  writer.close().catch(() => {});
+  const reader = gunzip.readable.getReader();
+  const parts = [];
+  let length = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    parts.push(r.value);
+    length += r.value.length;
+  }
+  const bytes = new Uint8Array(length);
+  parts.reduce((at, part) => (bytes.set(part, at), at + part.length), 0);
+  return bytes;
+}
+
 const api = createApi({
   seal: async (source) => {
-    await initSeal(source === undefined ? undefined : { module_or_path: source });
+    await initSeal({ module_or_path: source ?? (await inlineSeal()) });
     return seal;
   },
   full: async (source) => {

@@ -3,7 +3,8 @@
 # target/release/orderseal.
 #
 #   pkg/web/      wasm-pack --target web      (ES module, call init() first),
-#                 and the seal build (orderseal_seal*: see below)
+#                 and the seal build (orderseal_seal*: see below), also as
+#                 a module holding it (orderseal_seal_inline.js)
 #   pkg/bundler/  wasm-pack --target bundler  (for webpack, Vite, Rollup...)
 #   pkg/node/     wasm-pack --target nodejs   (CommonJS)
 #   pkg/package.json  written by scripts/pkg-json.mjs
@@ -109,6 +110,9 @@ if [ "${WASM_OPT:-1}" != 0 ]; then
 else
     say "build: WASM_OPT=0, skipping wasm-opt"
 fi
+
+# --- the seal build inlined into a module (js/index.js imports it) ---------
+node scripts/inline-wasm.mjs "$stage"
 
 # --- JavaScript layer and package.json ------------------------------------
 if [ -d js ]; then

@@ -7,9 +7,10 @@
 //                                              (for js/README.md)
 //
 // What a browser with WebCrypto downloads for a form page is the seal
-// build's .wasm and glue plus the JavaScript layer (index.js, api.js,
-// attach.js, errors.js, opener.js, webcrypto-check.js); that total is the number that
-// matters. The full build (the back office, and order pages without
+// build (inlined in web/orderseal_seal_inline.js; its .wasm file only
+// where the browser cannot gunzip) and glue plus the JavaScript layer
+// (index.js, api.js, attach.js, errors.js, opener.js, webcrypto-check.js);
+// that total is the number that matters. The full build (the back office, and order pages without
 // WebCrypto) has budgets of its own. Budgets are gzip -9 bytes and can
 // be overridden for a trial: SIZE_BUDGET_WASM=200000 node scripts/size.mjs
 import { spawnSync } from 'node:child_process';
@@ -22,10 +23,11 @@ import { gzipSync, constants } from 'node:zlib';
 // decision, not an accident.
 const budget = (name, bytes) => Number(process.env[`SIZE_BUDGET_${name}`] ?? bytes);
 const BUDGETS = {
-  seal: budget('SEAL', 70_000),
+  seal: budget('SEAL', 62_000),
+  sealInline: budget('SEAL_INLINE', 63_500),
   sealGlue: budget('SEAL_GLUE', 7_200),
-  layer: budget('LAYER', 19_900),
-  total: budget('TOTAL', 98_000),
+  layer: budget('LAYER', 20_700),
+  total: budget('TOTAL', 90_500),
   full: budget('FULL', 178_000),
   fullGlue: budget('FULL_GLUE', 8_500),
 };
@@ -65,13 +67,22 @@ function measure(files) {
 }
 
 const rows = [
-  { what: 'web: orderseal_seal_bg.wasm (seal build)', files: ['web/orderseal_seal_bg.wasm'], budget: BUDGETS.seal },
+  {
+    what: 'web: orderseal_seal_inline.js (seal build, inlined)',
+    files: ['web/orderseal_seal_inline.js'],
+    budget: BUDGETS.sealInline,
+  },
   { what: 'web: orderseal_seal.js (its glue)', files: ['web/orderseal_seal.js'], budget: BUDGETS.sealGlue },
   { what: 'JS layer: ' + LAYER.join(', '), files: LAYER, budget: BUDGETS.layer },
   {
-    what: 'browser total (all of the above)',
-    files: ['web/orderseal_seal_bg.wasm', 'web/orderseal_seal.js', ...LAYER],
+    what: 'browser total (the three above)',
+    files: ['web/orderseal_seal_inline.js', 'web/orderseal_seal.js', ...LAYER],
     budget: BUDGETS.total,
+  },
+  {
+    what: 'web: orderseal_seal_bg.wasm (the seal build where the browser cannot gunzip)',
+    files: ['web/orderseal_seal_bg.wasm'],
+    budget: BUDGETS.seal,
   },
   { what: 'web: orderseal_bg.wasm (full build)', files: ['web/orderseal_bg.wasm'], budget: BUDGETS.full },
   { what: 'web: orderseal.js (its glue)', files: ['web/orderseal.js'], budget: BUDGETS.fullGlue },

@@ -38,16 +38,21 @@ po.addEventListener('change', () => {
 });
 
 // --- seal and send -----------------------------------------------------------
-// With a built site (scripts/sri.mjs), each .wasm is fetched with its
-// Subresource Integrity hash, like the modules: the seal build where
-// WebCrypto seals, the full build only if it does not (init() decides).
+// The seal build, which init() loads where WebCrypto seals, comes inlined in
+// a module of the package (pinned, like every module, by its modulepreload
+// integrity in a built site). A .wasm file is fetched with its Subresource
+// Integrity hash: the full build, only where WebCrypto cannot seal, and the
+// seal build's file, only where the browser cannot gunzip the inlined one.
 const pinned = (name, integrity) => () => {
   const url = new URL(`./pkg/web/${name}`, import.meta.url);
   return integrity ? fetch(url, { integrity }) : url;
 };
 const controller = attach(form, {
   wasm: {
-    seal: pinned('orderseal_seal_bg.wasm', SEAL_WASM_INTEGRITY),
+    seal:
+      typeof DecompressionStream === 'function'
+        ? undefined
+        : pinned('orderseal_seal_bg.wasm', SEAL_WASM_INTEGRITY),
     full: pinned('orderseal_bg.wasm', WASM_INTEGRITY),
   },
 });

@@ -5,13 +5,13 @@
 import { init, Sealer } from '../../pkg/index.js';
 
 export async function ready({ jwk, kid }) {
-  // The .wasm files are copied next to the bundle (bench/bundle.mjs): the
-  // seal build, which this secure page loads, and the full build, which
-  // init() would load instead where WebCrypto cannot seal.
-  await init({
-    seal: new URL('./orderseal_seal_bg.wasm', import.meta.url),
-    full: () => new URL('./orderseal_bg.wasm', import.meta.url),
-  });
+  // The seal build, which this secure page loads, comes inlined in the
+  // bundle (the package's default); the full build, which init() would load
+  // instead where WebCrypto cannot seal, is copied next to the bundle
+  // (bench/bundle.mjs), as a bundler would emit it.
+  // (`seal: undefined`: its default; `{ full }` alone would ask for the full
+  // build only, as the back office does.)
+  await init({ seal: undefined, full: () => new URL('./orderseal_bg.wasm', import.meta.url) });
   const sealer = new Sealer(jwk, { expectedKeyId: kid });
   return {
     sealOrder: async (fields) => (await sealer.seal(fields, { formId: 'order' })).json,

@@ -174,13 +174,35 @@ async function sendAndOpen(page) {
   expect(Buffer.from(po.data).equals(PDF)).toBe(true);
 }
 
-test('with WebCrypto, the page downloads only the seal build', async ({ page }) => {
+test('with WebCrypto, the page loads only the seal build, inlined: no .wasm request', async ({ page }) => {
   const sent = recordRequests(page);
   await open(page);
   expect(await page.evaluate(() => window.build)).toBe('seal');
   expect(await page.evaluate(() => window.engine)).toBe('webcrypto');
   await sendAndOpen(page);
+  expect(wasmFetched(sent)).toEqual([]);
+  expectNoPlaintext(sent);
+});
+
+test('without DecompressionStream, the seal build comes from its .wasm file', async ({ page }) => {
+  const sent = recordRequests(page);
+  await page.addInitScript(() => delete globalThis.DecompressionStream);
+  await open(page);
+  expect(await page.evaluate(() => typeof DecompressionStream)).toBe('undefined');
+  expect(await page.evaluate(() => window.build)).toBe('seal');
+  await sendAndOpen(page);
   expect(wasmFetched(sent)).toEqual(['orderseal_seal_bg.wasm']);
+  expectNoPlaintext(sent);
+});
+
+test('without Uint8Array.fromBase64, the inlined seal build is decoded with atob', async ({ page }) => {
+  const sent = recordRequests(page);
+  await page.addInitScript(() => delete Uint8Array.fromBase64);
+  await open(page);
+  expect(await page.evaluate(() => typeof Uint8Array.fromBase64)).toBe('undefined');
+  expect(await page.evaluate(() => window.build)).toBe('seal');
+  await sendAndOpen(page);
+  expect(wasmFetched(sent)).toEqual([]);
   expectNoPlaintext(sent);
 });
 
@@ -229,7 +251,7 @@ test('a WebCrypto that fails its known-answer test is not used to seal', async (
   await open(page);
   expect(await page.evaluate(() => window.build)).toBe('seal');
   await sendAndOpen(page);
-  expect(wasmFetched(sent)).toEqual(['orderseal_bg.wasm', 'orderseal_seal_bg.wasm']);
+  expect(wasmFetched(sent)).toEqual(['orderseal_bg.wasm']);
   expect(await page.evaluate(() => window.events.map((e) => e.type))).toEqual(['sealed', 'sent']);
   expectNoPlaintext(sent);
 });
@@ -270,8 +292,13 @@ test('a network failure is retried with the same envelope', async ({ page }) => 
   expectNoPlaintext(sent);
 });
 
-test('with the wasm request blocked, nothing is posted and the customer is told', async ({ page }) => {
+test('with a seal build that does not load, nothing is posted and the customer is told', async ({ page }) => {
   const sent = recordRequests(page);
+  // The inlined seal build is not gzip (a broken upload, say), and no .wasm
+  // file can be fetched either.
+  await page.route('**/orderseal_seal_inline.js', (route) =>
+    route.fulfill({ contentType: 'text/javascript', body: "export const SEAL_WASM_GZIP_BASE64 = 'AAAA';" }),
+  );
   await page.route('**/*.wasm', (route) => route.abort());
   await open(page);
   await expect.poll(() => page.evaluate(() => window.ready)).toBe('error:unavailable');

@@ -181,3 +181,24 @@ test('the seal build reads every published key encoding; compressed points it le
   const offCurve = `04${key.public_sec1_hex.slice(2, -2)}${key.public_sec1_hex.endsWith('00') ? '01' : '00'}`;
   assert.throws(() => new api.Sealer(offCurve), { code: 'key_not_on_curve' });
 });
+
+// js/index.js loads the seal build from web/orderseal_seal_inline.js
+// (scripts/inline-wasm.mjs) where the browser can gunzip: it must be the
+// .wasm file itself, which browsers that cannot gunzip fetch instead.
+test('the inlined seal build is the .wasm file, byte for byte', async () => {
+  const { gunzipSync } = await import('node:zlib');
+  const { SEAL_WASM_GZIP_BASE64 } = await import(join(pkg, 'web', 'orderseal_seal_inline.js'));
+  const inlined = gunzipSync(Buffer.from(SEAL_WASM_GZIP_BASE64, 'base64'));
+  assert.ok(inlined.equals(sealBytes), 'the same bytes as web/orderseal_seal_bg.wasm');
+  // And it is the seal build: it loads and says so.
+  const { api } = builds();
+  await api.init({ seal: new Uint8Array(inlined) });
+  assert.equal(api.build(), 'seal');
+});
+
+test('{ seal: undefined, full } keeps the seal build from its default source', async () => {
+  const { api, loads } = builds();
+  await api.init({ seal: undefined, full: () => fullBytes });
+  assert.equal(api.build(), 'seal');
+  assert.deepEqual(loads, { seal: 1, full: 0 });
+});

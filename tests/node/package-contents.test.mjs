@@ -41,6 +41,9 @@ const EXPECTED = [
   'web/orderseal_seal.js',
   'web/orderseal_seal_bg.wasm',
   'web/orderseal_seal_bg.wasm.d.ts',
+  // The same .wasm, gzipped in base64 in a module (scripts/inline-wasm.mjs).
+  'web/orderseal_seal_inline.d.ts',
+  'web/orderseal_seal_inline.js',
   ...['web', 'bundler', 'node'].flatMap((dir) => [
     `${dir}/orderseal.d.ts`,
     `${dir}/orderseal.js`,
