@@ -51,6 +51,9 @@ pub use keyring::Keyring;
 pub struct PublicKey {
     /// Invariant (from `p256::PublicKey`): on the curve, not the identity.
     point: p256::PublicKey,
+    /// `point` as `04 || x || y`, kept: the seal build then links no SEC1
+    /// encoder (nor the error types its `expect` formats).
+    sec1: [u8; 65],
     /// SHA-256 of the uncompressed point, computed once.
     fingerprint: Fingerprint,
     /// The first 8 bytes of `fingerprint`, in hex.
@@ -114,6 +117,7 @@ impl PublicKey {
         let kid = KeyId::from_fingerprint(&fingerprint);
         PublicKey {
             point,
+            sec1: *sec1,
             fingerprint,
             kid,
         }
@@ -332,7 +336,7 @@ impl PublicKey {
 
     /// The 65-byte uncompressed SEC1 encoding `04 || x || y`.
     pub fn to_sec1_uncompressed(&self) -> [u8; 65] {
-        uncompressed(&self.point)
+        self.sec1
     }
 
     /// DER SubjectPublicKeyInfo (91 bytes, uncompressed point).

@@ -83,12 +83,20 @@ fn labeled_extract_bytes(suite_id: &[u8], salt: &[u8], label: &[u8], ikm: &[u8])
 }
 
 /// `LabeledExpand(prk, label, info, L)` into `out` (`L = out.len()`).
+///
+/// `L` is Nsecret, Nk or Nn here: at most 32 bytes, so it fits I2OSP's two
+/// bytes and HKDF's limit of 255 * Nh. (No `expect` on either: its message
+/// would format the error with `Debug`, code the wasm seal build need not
+/// carry.)
 fn labeled_expand(prk: &Hkdf<Sha256>, suite_id: &[u8], label: &[u8], info: &[u8], out: &mut [u8]) {
-    let len = u16::try_from(out.len())
-        .expect("L is Nsecret, Nk or Nn here")
-        .to_be_bytes();
-    prk.expand_multi_info(&[&len, HPKE_V1, suite_id, label, info], out)
-        .expect("L is at most 32 bytes, far below 255 * Nh");
+    debug_assert!(out.len() <= 32);
+    let len = (out.len() as u16).to_be_bytes();
+    if prk
+        .expand_multi_info(&[&len, HPKE_V1, suite_id, label, info], out)
+        .is_err()
+    {
+        unreachable!("L is at most 32 bytes, far below 255 * Nh");
+    }
 }
 
 /// RFC 9180 §4.1, DHKEM `ExtractAndExpand` as `Encap` calls it:

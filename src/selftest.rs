@@ -86,38 +86,53 @@ fn is_kat_plaintext(plaintext: &[u8]) -> bool {
         == Some(KAT_FILE)
 }
 
+/// `s` (lowercase hex) as bytes, at compile time.
+const fn hex<const N: usize>(s: &str) -> [u8; N] {
+    const fn nibble(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => 0xff,
+        }
+    }
+    let s = s.as_bytes();
+    assert!(s.len() == 2 * N, "hex constant of the wrong length");
+    let mut out = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        let (hi, lo) = (nibble(s[2 * i]), nibble(s[2 * i + 1]));
+        assert!(hi < 16 && lo < 16, "not lowercase hex");
+        out[i] = hi << 4 | lo;
+        i += 1;
+    }
+    out
+}
+
 /// RFC 9180 A.3 (`tests/vectors/rfc9180-A3-p256-sha256-aes128gcm-base.txt`):
 /// `dh` = x(skEm * pkRm) (not in the file; `tests/rfc9180.rs` computes the
 /// same), `enc`, `pkRm`, `info`, and the expected `key` and `base_nonce`.
-const RFC_A3: [&str; 6] = [
-    "13f918529458d2542531406888c8a6d4ea7ff473a6f4db452ac3c4ae1d01cea1",
-    "04a92719c6195d5085104f469a8b9814d5838ff72b60501e2c4466e5e67b325ac98536d7b61a1af4b78e5b7f951c0900be863c403ce65c9bfcb9382657222d18c4",
-    "04fe8c19ce0905191ebc298a9245792531f26f0cece2460639e8bc39cb7f706a826a779b4cf969b8a0e539c7f62fb3d30ad6aa8f80e30f1d128aafd68a2ce72ea0",
-    "4f6465206f6e2061204772656369616e2055726e",
-    "868c066ef58aae6dc589b6cfdd18f97e",
-    "4e0bc5018beba4bf004cca59",
-];
-
-fn unhex(hex: &str) -> Vec<u8> {
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("our constants are hex"))
-        .collect()
+mod rfc_a3 {
+    use super::hex;
+    pub const DH: [u8; 32] =
+        hex("13f918529458d2542531406888c8a6d4ea7ff473a6f4db452ac3c4ae1d01cea1");
+    pub const ENC: [u8; 65] = hex(concat!(
+        "04a92719c6195d5085104f469a8b9814d5838ff72b60501e2c4466e5e67b325a",
+        "c98536d7b61a1af4b78e5b7f951c0900be863c403ce65c9bfcb9382657222d18c4"
+    ));
+    pub const PK_RM: [u8; 65] = hex(concat!(
+        "04fe8c19ce0905191ebc298a9245792531f26f0cece2460639e8bc39cb7f706a",
+        "826a779b4cf969b8a0e539c7f62fb3d30ad6aa8f80e30f1d128aafd68a2ce72ea0"
+    ));
+    pub const INFO: [u8; 20] = hex("4f6465206f6e2061204772656369616e2055726e");
+    pub const KEY: [u8; 16] = hex("868c066ef58aae6dc589b6cfdd18f97e");
+    pub const BASE_NONCE: [u8; 12] = hex("4e0bc5018beba4bf004cca59");
 }
 
 /// Step 3: the key schedule of the WebCrypto engine against RFC 9180 A.3.
 fn key_schedule() -> Result<(), Error> {
-    let [dh, enc, pk_rm, info, key, base_nonce] = RFC_A3.map(unhex);
-    let (Ok(dh), Ok(enc), Ok(pk_rm)) = (
-        <[u8; 32]>::try_from(dh),
-        <[u8; 65]>::try_from(enc),
-        <[u8; 65]>::try_from(pk_rm),
-    ) else {
-        return Err(fail("key-schedule vector"));
-    };
-    let shared = schedule::shared_secret(&dh, &enc, &pk_rm);
-    let keys = schedule::key_schedule_base(Suite::P256Sha256Aes128Gcm, &shared, &info);
-    if keys.expose_key() != key.as_slice() || keys.base_nonce()[..] != base_nonce[..] {
+    let shared = schedule::shared_secret(&rfc_a3::DH, &rfc_a3::ENC, &rfc_a3::PK_RM);
+    let keys = schedule::key_schedule_base(Suite::P256Sha256Aes128Gcm, &shared, &rfc_a3::INFO);
+    if keys.expose_key() != rfc_a3::KEY || keys.base_nonce() != &rfc_a3::BASE_NONCE {
         return Err(fail("key schedule differs"));
     }
     Ok(())
