@@ -26,7 +26,6 @@ import initSeal, {
   Sealer as SealSealer,
   build as sealBuild,
   checkFilesSize,
-  errorCodes,
   selfTest,
   version as sealVersion,
 } from './web/orderseal_seal.js';
@@ -38,7 +37,6 @@ const seal = {
   Sealer: SealSealer,
   build: sealBuild,
   checkFilesSize,
-  errorCodes,
   selfTest,
   version: sealVersion,
 };

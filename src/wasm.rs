@@ -13,7 +13,7 @@
 //! | `keyed.intoEnvelope(ct)` → `{ envelope, json, submissionId }` | [`Keyed::into_envelope`] |
 //! | `new Opener()`, `.addKey(key, passphrase?)`, `.open(json)`, `.clear()`, `.keyIds` | [`PrivateKey::parse`], [`Keyring`], [`Opener`] |
 //! | `selfTest()` | [`crate::selftest::run`] |
-//! | `errorCodes()` | [`Error::CODES`] |
+//! | `errorCodes()` (full build) | [`Error::CODES`] |
 //! | `checkFilesSize(bytes)` | the plaintext limit, before files are read |
 //!
 //! Every failure reaches JavaScript as an `Error` named `OrderSealError`
@@ -91,7 +91,9 @@ pub fn self_test() -> Result<(), JsValue> {
     ready().map_err(error::to_js)
 }
 
-/// Every error code, as in `docs/FORMAT.md` §8.
+/// Every error code, as in `docs/FORMAT.md` §8. Full build only: the
+/// JavaScript layer has the list (`js/errors.js`, checked against this).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> Vec<String> {
     Error::CODES.iter().map(|&c| c.to_owned()).collect()
