@@ -68,11 +68,12 @@ impl fmt::Debug for PublicKey {
     }
 }
 
-/// Whether `bytes` has the length and prefix of a SEC1 point encoding.
+/// Whether `bytes` has the length and prefix of a compressed SEC1 point.
 fn is_compressed(bytes: &[u8]) -> bool {
     matches!((bytes.len(), bytes.first()), (33, Some(0x02 | 0x03)))
 }
 
+/// Whether `bytes` has the length and prefix of a SEC1 point encoding.
 fn is_sec1_point(bytes: &[u8]) -> bool {
     matches!(
         (bytes.len(), bytes.first()),
