@@ -222,7 +222,13 @@ export interface Opened {
   form: string;
   sid: string;
   ts: number;
+  /**
+   * The fields by name. An object's keys do not keep the form's order when
+   * names look like array indices ("2" comes first): `entries` does.
+   */
   fields: Record<string, OpenedValue>;
+  /** The fields as [name, value] pairs, in the form's order (the same values). */
+  entries: [string, OpenedValue][];
 }
 
 /** Private key material: PEM / JWK text, a JWK object, or DER bytes. */

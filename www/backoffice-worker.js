@@ -189,8 +189,9 @@ function rowOf({ base, envelope }, { opened: o, error }) {
     kid: o.kid,
     suite: o.suite,
     ts: o.ts,
-    // Entries, so that the order of the form survives any later copying.
-    fields: Object.entries(o.fields),
+    // The pairs in the form's order (Object.entries of `fields` would put
+    // names like "2" first), which survive any later copying.
+    fields: o.entries,
   };
 }
 

@@ -211,13 +211,16 @@ fn file_from_js(field: &str, value: &JsValue) -> Result<FileValue, Error> {
     })
 }
 
-/// Fields as a plain object in form order: text as strings, lists as
-/// arrays, files as `{ name, type, data: Uint8Array }`.
+/// Fields as `[name, value]` pairs in form order, and as a plain object
+/// (the same values): text as strings, lists as arrays, files as
+/// `{ name, type, data: Uint8Array }`.
 ///
-/// Built with `Object.fromEntries`, which defines properties: a field named
-/// `__proto__` stays a field.
+/// The object is built with `Object.fromEntries`, which defines
+/// properties: a field named `__proto__` stays a field. Its keys do not
+/// keep the form's order when names look like array indices (`"2"` comes
+/// before `"a"`, whatever the form said): the pairs do.
 #[cfg(feature = "full")]
-pub fn fields_to_js(fields: &Fields) -> JsValue {
+pub fn fields_to_js(fields: &Fields) -> (Array, JsValue) {
     let entries = Array::new();
     for (name, value) in fields.iter() {
         let value: JsValue = match value {
@@ -232,7 +235,8 @@ pub fn fields_to_js(fields: &Fields) -> JsValue {
         };
         entries.push(&Array::of2(&JsValue::from_str(name), &value));
     }
-    from_entries(&entries)
+    let object = from_entries(&entries);
+    (entries, object)
 }
 
 #[cfg(feature = "full")]

@@ -49,8 +49,8 @@ impl JsOpener {
     }
 
     /// Opens an envelope (JSON text or its bytes):
-    /// `{ v, suite, kid, form, sid, ts, fields }`, files' `data` as
-    /// `Uint8Array`.
+    /// `{ v, suite, kid, form, sid, ts, fields, entries }` (see
+    /// `opened_to_js`).
     pub fn open(&self, envelope: &JsValue) -> Result<JsValue, JsValue> {
         super::ready().map_err(to_js)?;
         let json = convert::envelope_bytes(envelope).map_err(to_js)?;
@@ -98,10 +98,14 @@ impl JsOpener {
     }
 }
 
-/// `{ v, suite, kid, form, sid, ts, fields }`, files' `data` as `Uint8Array`.
+/// `{ v, suite, kid, form, sid, ts, fields, entries }`, files' `data` as
+/// `Uint8Array`; `entries` are the fields as `[name, value]` pairs in form
+/// order, which `fields`' keys lose for names like `"2"`.
 fn opened_to_js(opened: &Opened) -> JsValue {
     let mut members = convert::header_entries(&opened.header);
-    members.push(("fields", convert::fields_to_js(&opened.fields)));
+    let (entries, fields) = convert::fields_to_js(&opened.fields);
+    members.push(("fields", fields));
+    members.push(("entries", entries.into()));
     object(&members)
 }
 

@@ -650,6 +650,7 @@ function openWithWasm(json, recipient = testRecipient) {
     return {
       ...opened,
       fields: Object.fromEntries(Object.entries(opened.fields).map(([k, v]) => [k, plain(v)])),
+      entries: opened.entries.map(([k, v]) => [k, plain(v)]),
     };
   } finally {
     opener.clear();
@@ -1153,6 +1154,7 @@ test(
               sid: sealed.sid,
               ts: sealed.ts,
               fields: shown(fields),
+              entries: Object.entries(shown(fields)),
             });
             // And this file's opener agrees (a check of specSeal itself).
             assert.equal((await specOpen(sealed.json, keyring)).text, documentOf(fields, v));

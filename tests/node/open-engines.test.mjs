@@ -143,3 +143,30 @@ test('after clear(), nothing opens; the private key is not part of the API', asy
     assert.equal(name in web, false, name);
   }
 });
+
+// An object's keys put names that look like array indices first ("2"
+// before "a"): `entries` keeps the form's order, on both engines and in
+// Opener.open, with the same values as `fields`.
+test('entries keep the form order of names like "2" and "10", which fields keys lose', async () => {
+  const a = await api();
+  const form = new Map([
+    ['b', 'first'],
+    ['10', 'second'],
+    ['2', ['third', 'list']],
+    ['a', 'fourth'],
+  ]);
+  const { json } = await new a.Sealer(key.public_jwk).seal(form, { formId: 'order' });
+  const expected = [...form.entries()];
+  const o = new a.Opener();
+  o.addKey(key.private_pkcs8_pem);
+  const opened = [o.open(json)];
+  for (const engine of ['wasm', 'webcrypto']) {
+    const [r] = await (await opener(engine)).openAll([json]);
+    opened.push(r.opened);
+  }
+  for (const r of opened) {
+    assert.deepEqual(r.entries, expected);
+    assert.deepEqual(Object.keys(r.fields), ['2', '10', 'b', 'a']);
+    assert.deepEqual(Object.fromEntries(r.entries), r.fields);
+  }
+});
