@@ -49,10 +49,10 @@ pub use keyring::Keyring;
 /// `Debug` prints only the key id: `PublicKey { kid: "3f2a9c0d1e8b7a64" }`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PublicKey {
-    /// Invariant (from `p256::PublicKey`): on the curve, not the identity.
-    point: p256::PublicKey,
-    /// `point` as `04 || x || y`, kept: the seal build then links no SEC1
-    /// encoder (nor the error types its `expect` formats).
+    /// The point as `04 || x || y`. Invariant: checked on the curve (by
+    /// `p256`) and not the identity when the key was made. Kept as bytes,
+    /// which is all that sealing and key ids need, so the seal build links
+    /// no SEC1 encoder (nor the error types its `expect` formats).
     sec1: [u8; 65],
     /// SHA-256 of the uncompressed point, computed once.
     fingerprint: Fingerprint,
@@ -109,15 +109,15 @@ pub type JsonParser = fn(&str) -> Result<JwkMembers, Error>;
 
 impl PublicKey {
     fn from_point(point: p256::PublicKey) -> Self {
-        Self::from_parts(point, &uncompressed(&point))
+        Self::from_checked_sec1(&uncompressed(&point))
     }
 
-    /// `point`, whose uncompressed encoding is `sec1`.
-    fn from_parts(point: p256::PublicKey, sec1: &[u8; 65]) -> Self {
+    /// The key of `sec1`, an uncompressed point already checked on the
+    /// curve.
+    fn from_checked_sec1(sec1: &[u8; 65]) -> Self {
         let fingerprint = Fingerprint::of_point(sec1);
         let kid = KeyId::from_fingerprint(&fingerprint);
         PublicKey {
-            point,
             sec1: *sec1,
             fingerprint,
             kid,
@@ -180,7 +180,7 @@ impl PublicKey {
         };
         Option::from(p256::AffinePoint::from_coordinates(&x, &y))
             .and_then(|point| p256::PublicKey::from_affine(point).ok())
-            .map(|point| Self::from_parts(point, sec1))
+            .map(|_| Self::from_checked_sec1(sec1))
             .ok_or(Error::KeyNotOnCurve)
     }
 

@@ -9,6 +9,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+mod common;
+
+use common::to_hex as hex;
+use orderseal::b64::encode as b64url;
 use orderseal::keys::{describe, KeyFileKind};
 use orderseal::{Error, KeyId, Keyring, PrivateKey, PublicKey};
 use proptest::prelude::*;
@@ -27,15 +31,6 @@ fn fixture(name: &str) -> Vec<u8> {
 
 fn code<T>(r: Result<T, Error>) -> &'static str {
     r.err().map_or("ok", |e| e.code())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn b64url(bytes: &[u8]) -> String {
-    use base64ct::{Base64UrlUnpadded, Encoding};
-    Base64UrlUnpadded::encode_string(bytes)
 }
 
 /// Runs `openssl` with `stdin`, returning stdout; `None` (after a notice)

@@ -8,20 +8,15 @@
 
 use std::path::PathBuf;
 
+mod common;
+
+use common::to_hex as hex;
+use orderseal::b64::encode as b64url;
 use orderseal::keys::json;
 use orderseal::{Error, PrivateKey, PublicKey};
 
 fn published(input: &[u8]) -> Result<PublicKey, Error> {
     PublicKey::parse_published(input, json)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn b64url(bytes: &[u8]) -> String {
-    use base64ct::{Base64UrlUnpadded, Encoding};
-    Base64UrlUnpadded::encode_string(bytes)
 }
 
 fn b64(bytes: &[u8]) -> String {

@@ -109,13 +109,18 @@ fn what_the_sealer_writes_opens_split_with_a_keyring_of_several_keys() {
     assert_eq!(keyed.into_opened(&padded).expect("opens").fields, fields);
 }
 
+/// An envelope of no fields, sealed to `key`.
+fn empty_order(key: &orderseal::PrivateKey) -> String {
+    orderseal::Sealer::new(key.public_key())
+        .seal("order", &Fields::new())
+        .expect("seals")
+        .to_json()
+}
+
 #[test]
 fn a_wrong_dh_or_a_wrong_length_is_refused() {
     let key = test_key();
-    let json = orderseal::Sealer::new(key.public_key())
-        .seal("order", &Fields::new())
-        .expect("seals")
-        .to_json();
+    let json = empty_order(&key);
     let opener = Opener::new(&key);
 
     // Another dh: a key AES-GCM refuses, never a plaintext.
@@ -144,10 +149,7 @@ fn a_wrong_dh_or_a_wrong_length_is_refused() {
 #[test]
 fn an_enc_off_the_curve_is_open_failed_before_any_ecdh() {
     let key = test_key();
-    let json = orderseal::Sealer::new(key.public_key())
-        .seal("order", &Fields::new())
-        .expect("seals")
-        .to_json();
+    let json = empty_order(&key);
     let mut envelope = orderseal::Envelope::parse(json.as_bytes()).expect("parses");
     envelope.enc[64] ^= 1; // y changed: no longer on the curve
     assert_eq!(

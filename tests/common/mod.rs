@@ -26,6 +26,11 @@ pub fn hex(s: &str) -> Vec<u8> {
         .collect()
 }
 
+/// Lowercase hex of `bytes`.
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The key of `tests/vectors/key.json`.
 pub fn test_key() -> PrivateKey {
     PrivateKey::from_scalar(&hex(TEST_SCALAR)).expect("fixed valid scalar")
