@@ -6,6 +6,8 @@
 //! string has exactly one encoding and a flipped character never decodes to
 //! the same bytes.
 
+use crate::prelude::*;
+
 use base64ct::{Base64UrlUnpadded, Encoding};
 
 /// Encodes bytes as unpadded base64url.

@@ -21,14 +21,17 @@
 //! Sealers write version 2; openers read both. `docs/FORMAT.md` is the
 //! normative description.
 
-use std::borrow::Cow;
+use crate::prelude::*;
+
+use alloc::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::keys::{KeyId, Keyring, PrivateKey, PublicKey};
+use crate::keys::{random_error, KeyId, Keyring, PrivateKey, PublicKey};
 use crate::limits::{MAX_ENVELOPE_BYTES, MAX_FORM_ID_BYTES};
 use crate::suite::{ENC_LEN, TAG_LEN};
+use crate::text::decimal;
 use crate::{b64, json_out, padding, schedule, Error, Fields, Limit, Suite};
 
 /// An envelope format version (`v`, docs/FORMAT.md §3). Each has its own
@@ -106,15 +109,21 @@ impl Header {
 
     /// The HPKE `aad`: the header's members joined by LF (see module docs).
     pub fn aad(&self) -> Vec<u8> {
-        format!(
-            "orderseal/v{}\n{}\n{}\n{}\n{}\n{}",
-            self.version.number(),
+        [
+            "orderseal/v",
+            &decimal(self.version.number()),
+            "\n",
             self.suite.name(),
-            self.kid,
-            self.form,
-            self.submission_id(),
-            self.ts
-        )
+            "\n",
+            self.kid.as_str(),
+            "\n",
+            &self.form,
+            "\n",
+            &self.submission_id(),
+            "\n",
+            &decimal(self.ts),
+        ]
+        .concat()
         .into_bytes()
     }
 }
@@ -275,13 +284,13 @@ fn write_json_head(out: &mut Vec<u8>, h: &Header, enc: &[u8]) {
         value(out);
     };
     member("v", &|o| {
-        o.extend_from_slice(h.version.number().to_string().as_bytes())
+        o.extend_from_slice(decimal(h.version.number()).as_bytes())
     });
     member("suite", &|o| json_out::push_string(o, h.suite.name()));
     member("kid", &|o| json_out::push_string(o, h.kid.as_str()));
     member("form", &|o| json_out::push_string(o, &h.form));
     member("sid", &|o| json_out::push_base64(o, &h.sid));
-    member("ts", &|o| o.extend_from_slice(h.ts.to_string().as_bytes()));
+    member("ts", &|o| o.extend_from_slice(decimal(h.ts).as_bytes()));
     member("enc", &|o| json_out::push_public_base64(o, enc));
     out.extend_from_slice(br#","ct":""#);
 }
@@ -292,12 +301,12 @@ fn json_len(h: &Header, enc_len: usize, ct_len: usize) -> usize {
     let b64 = b64::encoded_len;
     let fixed = r#"{"v":,"suite":"","kid":"","form":"","sid":"","ts":,"enc":"","ct":""}"#.len();
     fixed
-        + h.version.number().to_string().len()
+        + decimal(h.version.number()).len()
         + h.suite.name().len()
         + h.kid.as_str().len()
         + h.form.len()
         + b64(SID_LEN)
-        + h.ts.to_string().len()
+        + decimal(h.ts).len()
         + b64(enc_len)
         + b64(ct_len)
 }
@@ -368,8 +377,9 @@ impl Sealer {
             return Err(Error::plaintext("ts is larger than 2^53 - 1"));
         }
         let mut sid = [0u8; SID_LEN];
-        getrandom::fill(&mut sid)
-            .map_err(|e| Error::Unavailable(format!("no secure random numbers: {e}")))?;
+        getrandom::fill(&mut sid).map_err(|e| {
+            Error::Unavailable(["no secure random numbers: ", &random_error(e)].concat())
+        })?;
         let header = Header {
             version: VERSION,
             suite: self.suite,
@@ -432,7 +442,7 @@ impl Prepared {
     /// gives an envelope that will not open (`open_failed` on the other
     /// side), never a weaker one that opens.
     pub fn finish(self, enc: &[u8], dh: &[u8]) -> Result<Keyed, Error> {
-        let bad = |what: &str| Error::Unavailable(format!("the platform's ECDH returned {what}"));
+        let bad = |what: &str| Error::Unavailable(["the platform's ECDH returned ", what].concat());
         let enc: [u8; ENC_LEN] = enc
             .try_into()
             .map_err(|_| bad("an ephemeral key that is not 65 bytes"))?;

@@ -4,7 +4,10 @@
 //! `Error.code`, and never change meaning. Messages are for people and may
 //! change. No message ever contains key bytes or plaintext.
 
+use crate::prelude::*;
+
 use crate::json_out::quoted;
+use crate::text::decimal;
 use core::fmt;
 
 /// Which limit an input went over. See [`crate::limits`].
@@ -205,57 +208,77 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::MalformedEnvelope(why) => write!(f, "malformed envelope: {why}"),
+impl Error {
+    /// The message for people: what [`fmt::Display`] writes. Built by
+    /// concatenation, not `format!`, so that the wasm seal build, which
+    /// turns every error into a JavaScript message, links no formatting
+    /// machinery (`core::fmt`).
+    pub fn message(&self) -> String {
+        let parts: &[&str] = match self {
+            Error::MalformedEnvelope(why) => &["malformed envelope: ", why],
             Error::UnsupportedVersion(v) => {
-                write!(
-                    f,
-                    "unsupported envelope version {v} (this build reads version 1)"
-                )
+                return [
+                    "unsupported envelope version ",
+                    &decimal(*v),
+                    " (this build reads versions 1 and 2)",
+                ]
+                .concat()
             }
-            Error::UnsupportedSuite(s) => write!(f, "unsupported suite {}", quoted(s)),
-            Error::UnknownKeyId(kid) => write!(
-                f,
-                "no key with id {kid} in the keyring: the envelope was sealed to another key"
-            ),
-            Error::OpenFailed => f.write_str(
-                "decryption failed: the envelope was modified or the key does not match",
-            ),
-            Error::KeyMalformed(enc, why) => write!(f, "malformed {} key: {why}", enc.name()),
-            Error::KeyWrongCurve(c) => write!(f, "the key is on curve {c}, not P-256"),
-            Error::KeyUnsupported(kind) => {
-                write!(
-                    f,
-                    "unsupported key type {kind}: orderseal uses P-256 EC keys"
-                )
+            Error::UnsupportedSuite(s) => return ["unsupported suite ", &quoted(s)].concat(),
+            Error::UnknownKeyId(kid) => &[
+                "no key with id ",
+                kid,
+                " in the keyring: the envelope was sealed to another key",
+            ],
+            Error::OpenFailed => {
+                &["decryption failed: the envelope was modified or the key does not match"]
             }
-            Error::KeyNotOnCurve => f.write_str("the public key point is not on the P-256 curve"),
-            Error::KeyIdentity => {
-                f.write_str("the key is the identity (point at infinity or zero scalar)")
-            }
+            Error::KeyMalformed(enc, why) => &["malformed ", enc.name(), " key: ", why],
+            Error::KeyWrongCurve(c) => &["the key is on curve ", c, ", not P-256"],
+            Error::KeyUnsupported(kind) => &[
+                "unsupported key type ",
+                kind,
+                ": orderseal uses P-256 EC keys",
+            ],
+            Error::KeyNotOnCurve => &["the public key point is not on the P-256 curve"],
+            Error::KeyIdentity => &["the key is the identity (point at infinity or zero scalar)"],
             Error::KeyMismatch => {
-                f.write_str("the private key's public half does not match its embedded public key")
+                &["the private key's public half does not match its embedded public key"]
             }
             Error::PassphraseRequired => {
-                f.write_str("the private key is encrypted: a passphrase is required")
+                &["the private key is encrypted: a passphrase is required"]
             }
-            Error::WrongPassphrase => f.write_str("wrong passphrase for the private key"),
-            Error::KeyIdMismatch { expected, actual } => write!(
-                f,
-                "key id mismatch: expected {expected}, but the key given has id {actual}"
-            ),
+            Error::WrongPassphrase => &["wrong passphrase for the private key"],
+            Error::KeyIdMismatch { expected, actual } => &[
+                "key id mismatch: expected ",
+                expected,
+                ", but the key given has id ",
+                actual,
+            ],
             Error::LimitExceeded { limit, actual, max } => {
-                write!(f, "{} over the limit: {actual} > {max}", limit.name())
+                return [
+                    limit.name(),
+                    " over the limit: ",
+                    &decimal(*actual as u64),
+                    " > ",
+                    &decimal(*max as u64),
+                ]
+                .concat()
             }
-            Error::BadPlaintext(why) => write!(f, "invalid form data: {why}"),
-            Error::Unavailable(why) => write!(f, "orderseal is unavailable: {why}"),
-        }
+            Error::BadPlaintext(why) => &["invalid form data: ", why],
+            Error::Unavailable(why) => &["orderseal is unavailable: ", why],
+        };
+        parts.concat()
     }
 }
 
-impl std::error::Error for Error {}
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for Error {}
 
 #[cfg(test)]
 mod tests {

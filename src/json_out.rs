@@ -9,6 +9,8 @@
 //! into one allocation of the right size and never copied by a growing
 //! buffer (whose old copies could not be zeroized).
 
+use crate::prelude::*;
+
 /// How a string byte is written: as itself, or its JSON escape.
 fn escape(b: u8) -> Option<&'static [u8]> {
     Some(match b {

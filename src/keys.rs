@@ -21,6 +21,8 @@
 //! it: `x` = `y` = 0 is just a point off the curve (0 ≠ b), hence
 //! `KeyNotOnCurve` rather than `KeyIdentity`.
 
+use crate::prelude::*;
+
 mod asn1;
 mod fingerprint;
 mod jwk;
@@ -28,6 +30,7 @@ mod keyring;
 mod pem;
 
 use crate::json_out::quoted;
+use crate::text::decimal;
 use core::fmt;
 
 use base64ct::{Base64, Encoding};
@@ -149,11 +152,13 @@ impl PublicKey {
         let Ok(sec1) = <&[u8; 65]>::try_from(bytes) else {
             return Err(Error::key_malformed(
                 enc,
-                format!(
+                [
                     "expected a P-256 point of 65 bytes (04 || x || y) or 33 bytes \
-                     (02/03 || x), got {} bytes",
-                    bytes.len()
-                ),
+                     (02/03 || x), got ",
+                    &decimal(bytes.len() as u64),
+                    " bytes",
+                ]
+                .concat(),
             ));
         };
         Self::from_uncompressed(sec1).map_err(|e| match e {
@@ -289,11 +294,13 @@ impl PublicKey {
         let convert = |enc: KeyEncoding, what: &str| {
             Error::key_malformed(
                 enc,
-                format!(
-                    "{what}: this build of orderseal (the seal build, for order pages) reads \
+                [
+                    what,
+                    ": this build of orderseal (the seal build, for order pages) reads \
                      a JWK, a PEM or DER PUBLIC KEY with an uncompressed point, or an \
-                     uncompressed point; convert the key with `orderseal key public`"
-                ),
+                     uncompressed point; convert the key with `orderseal key public`",
+                ]
+                .concat(),
             )
         };
         match classify(input, json)? {
@@ -383,8 +390,8 @@ impl PublicKey {
             Ok(())
         } else {
             Err(Error::KeyIdMismatch {
-                expected: expected.to_string(),
-                actual: self.kid.to_string(),
+                expected: expected.as_str().to_owned(),
+                actual: self.kid.as_str().to_owned(),
             })
         }
     }
@@ -420,8 +427,28 @@ impl fmt::Debug for PrivateKey {
 
 /// Fills `buf` from the operating system's (or browser's) CSPRNG.
 pub(crate) fn fill_random(buf: &mut [u8]) -> Result<(), Error> {
-    getrandom::fill(buf)
-        .map_err(|e| Error::Unavailable(format!("the system random number generator failed: {e}")))
+    getrandom::fill(buf).map_err(|e| {
+        Error::Unavailable(
+            [
+                "the system random number generator failed: ",
+                &random_error(e),
+            ]
+            .concat(),
+        )
+    })
+}
+
+/// What went wrong with the platform's CSPRNG, in getrandom's words. The
+/// seal build (no `std`) does not call its `Display`, which would link
+/// `core::fmt`: there, on wasm32, getrandom has one error, this one.
+pub(crate) fn random_error(e: getrandom::Error) -> String {
+    #[cfg(feature = "std")]
+    return e.to_string();
+    #[cfg(not(feature = "std"))]
+    {
+        let _ = e;
+        "Web Crypto API is unavailable".to_owned()
+    }
 }
 
 impl PrivateKey {
@@ -796,7 +823,7 @@ fn pem_input(text: &str) -> Result<Input, Error> {
             "this is an X.509 certificate; extract its public key with \
              `openssl x509 -pubkey -noout -in FILE`",
         ),
-        Some(other) => malformed(&format!("unexpected PEM block {}", quoted(other))),
+        Some(other) => malformed(&["unexpected PEM block ", &quoted(other)].concat()),
         None => malformed("only EC PARAMETERS and no key (did `openssl ecparam` miss -genkey?)"),
     })
 }

@@ -17,8 +17,13 @@
 //! assert_eq!(opened.fields, fields);
 //! # Ok::<(), orderseal::Error>(())
 //! ```
+#![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(not(target_arch = "wasm32"), forbid(unsafe_code))]
 #![warn(missing_docs)]
+
+extern crate alloc;
+
+mod prelude;
 
 pub mod b64;
 pub mod envelope;
@@ -33,6 +38,7 @@ pub mod plaintext;
 pub mod schedule;
 pub mod selftest;
 pub mod suite;
+mod text;
 
 #[cfg(target_arch = "wasm32")]
 #[allow(unsafe_code)]

@@ -18,6 +18,8 @@
 //! length must be exactly `padded_len(L)`, so every plaintext has exactly one
 //! padded form.
 
+use crate::prelude::*;
+
 use zeroize::Zeroizing;
 
 use crate::Error;

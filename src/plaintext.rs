@@ -18,6 +18,8 @@
 //! Names are unique, non-empty, without control characters. Every size is
 //! bounded by [`crate::limits`]. Field values are zeroized on drop.
 
+use crate::prelude::*;
+
 use crate::json_out::quoted;
 use core::fmt;
 
@@ -31,6 +33,7 @@ use crate::limits::{
     MAX_FIELDS, MAX_FIELD_NAME_BYTES, MAX_FILE_NAME_BYTES, MAX_PLAINTEXT_BYTES, MAX_TEXT_BYTES,
     MAX_VALUES,
 };
+use crate::text::decimal;
 use crate::{b64, json_out, Error, Limit};
 
 /// A file attached to a form (e.g. a purchase order PDF).
@@ -195,7 +198,7 @@ impl FileValue {
         out.extend_from_slice(Self::last_member(repr));
         match repr {
             FileRepr::Inline => json_out::push_base64(out, &self.data),
-            FileRepr::Attached => out.extend_from_slice(self.data.len().to_string().as_bytes()),
+            FileRepr::Attached => out.extend_from_slice(decimal(self.data.len() as u64).as_bytes()),
         }
         out.push(b'}');
     }
@@ -258,10 +261,9 @@ impl Fields {
             ));
         }
         if self.get(&name).is_some() {
-            return Err(Error::plaintext(format!(
-                "duplicate field name {}",
-                quoted(&name)
-            )));
+            return Err(Error::plaintext(
+                ["duplicate field name ", &quoted(&name)].concat(),
+            ));
         }
         value.check()?;
         let value = match &value {

@@ -23,6 +23,8 @@
 //!   return Expand(prk, labeled_info, L)
 //! ```
 
+use crate::prelude::*;
+
 use hkdf::{Hkdf, HkdfExtract};
 use sha2::Sha256;
 use zeroize::Zeroizing;

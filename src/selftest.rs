@@ -22,7 +22,10 @@
 //! Any failure is [`Error::Unavailable`]: the caller must refuse to seal.
 //! Messages name the failing step only, never plaintext or key bytes.
 
+use crate::prelude::*;
+
 use crate::envelope::Envelope;
+use crate::keys::random_error;
 use crate::{
     padding, schedule, Error, FieldValue, Fields, FileValue, Opener, PrivateKey, Sealer, Suite,
 };
@@ -160,7 +163,13 @@ pub fn run_seal_steps() -> Result<(), Error> {
     let draw = || {
         let mut sid = [0u8; crate::envelope::SID_LEN];
         getrandom::fill(&mut sid).map(|()| sid).map_err(|e| {
-            Error::Unavailable(format!("self-test failed: no secure random numbers: {e}"))
+            Error::Unavailable(
+                [
+                    "self-test failed: no secure random numbers: ",
+                    &random_error(e),
+                ]
+                .concat(),
+            )
         })
     };
     if draw()? == draw()? {
@@ -173,7 +182,7 @@ pub fn run_seal_steps() -> Result<(), Error> {
 const FORM: &str = "orderseal-selftest";
 
 fn fail(step: &str) -> Error {
-    Error::Unavailable(format!("self-test failed: {step}"))
+    Error::Unavailable(["self-test failed: ", step].concat())
 }
 
 /// Opens `envelope` and compares it with the known answer's plaintext.

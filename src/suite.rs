@@ -16,6 +16,8 @@
 //!
 //! orderseal uses base mode (`mode_base`, 0x00) only.
 
+use crate::prelude::*;
+
 use hpke::aead::{Aead, AesGcm128, AesGcm256};
 use hpke::kdf::HkdfSha256;
 use hpke::kem::DhP256HkdfSha256;

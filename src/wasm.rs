@@ -32,7 +32,9 @@
 //! [`Prepared::finish`]: crate::Prepared::finish
 //! [`Keyed::into_envelope`]: crate::Keyed::into_envelope
 
-use std::cell::OnceCell;
+use crate::prelude::*;
+
+use core::cell::OnceCell;
 
 use wasm_bindgen::prelude::*;
 
@@ -49,9 +51,31 @@ mod sealer;
 pub use opener::JsOpener;
 pub use sealer::{JsKeyed, JsPrepared, JsSealer};
 
-thread_local! {
-    /// The self-test's result, computed once per module instance.
-    static READY: OnceCell<Result<(), Error>> = const { OnceCell::new() };
+/// The self-test's result, computed once per module instance.
+static READY: Ready = Ready(OnceCell::new());
+
+/// A `static` rather than `thread_local!`, which needs `std` (the seal
+/// build has none).
+struct Ready(OnceCell<Result<(), Error>>);
+// SAFETY: wasm32 without the atomics target feature has one thread, so
+// the cell is never shared between threads. A build with atomics (threads)
+// does not compile this impl, and so refuses the `static`.
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl Sync for Ready {}
+
+/// The seal build's allocator: talc, smaller than the dlmalloc `std` brings.
+#[cfg(not(feature = "std"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// A panic in the seal build traps (`unreachable`), as `panic = "abort"`
+/// does with `std`; the JavaScript layer then fails closed. Without `std`'s
+/// panic machinery, messages are never formatted, and `core::fmt` is not
+/// linked.
+#[cfg(not(feature = "std"))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
 }
 
 /// Runs the self-test on first use and returns its (cached) result: the
@@ -62,7 +86,7 @@ pub(crate) fn ready() -> Result<(), Error> {
     let test = crate::selftest::run;
     #[cfg(not(feature = "full"))]
     let test = crate::selftest::run_seal_steps;
-    READY.with(|cell| cell.get_or_init(test).clone())
+    READY.0.get_or_init(test).clone()
 }
 
 /// `"full"` or `"seal"`: which of the two wasm builds this is (the `full`

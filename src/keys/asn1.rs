@@ -6,6 +6,8 @@
 //! this module checks what they leave to the caller (algorithm and curve
 //! OIDs, KDF costs) and turns their errors into orderseal's.
 
+use crate::prelude::*;
+
 use pkcs8::der::asn1::{AnyRef, ObjectIdentifier, OctetStringRef};
 use pkcs8::der::{Decode, Encode, Tag, Tagged};
 use pkcs8::pkcs5::pbes2::{self, Kdf, Pbkdf2Prf};

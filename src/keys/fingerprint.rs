@@ -4,6 +4,8 @@
 //! the encoding a key arrived in, so one key has one id whether it was read
 //! from PEM, DER, JWK or a compressed point.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use sha2::{Digest, Sha256};
@@ -98,13 +100,19 @@ impl Fingerprint {
     pub fn to_hex(&self) -> String {
         hex(&self.0)
     }
+
+    /// What [`fmt::Display`] writes: 16 groups of 4 lowercase hex
+    /// characters separated by single spaces.
+    pub fn grouped(&self) -> String {
+        grouped(&self.to_hex())
+    }
 }
 
 impl fmt::Display for Fingerprint {
     /// 16 groups of 4 lowercase hex characters separated by single spaces;
     /// the first four groups are [`KeyId::grouped`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&grouped(&self.to_hex()))
+        f.write_str(&self.grouped())
     }
 }
 

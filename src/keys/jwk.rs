@@ -4,11 +4,14 @@
 //! order page can import it with `importKey("jwk", …)`. Members we do not
 //! need (`ext`, `key_ops`, `alg`, `use`, `kid`) are ignored on input.
 
+use crate::prelude::*;
+
 use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::b64;
 use crate::error::{Error, KeyEncoding};
+use crate::text::decimal;
 
 fn malformed(why: impl Into<String>) -> Error {
     Error::key_malformed(KeyEncoding::Jwk, why)
@@ -84,8 +87,8 @@ impl JwkMembers {
         };
         match member {
             Member::Text(s) => Ok(s),
-            Member::NotString => Err(malformed(format!("\"{name}\" is not a string"))),
-            Member::Missing => Err(malformed(format!("missing \"{name}\""))),
+            Member::NotString => Err(malformed(["\"", name, "\" is not a string"].concat())),
+            Member::Missing => Err(malformed(["missing \"", name, "\""].concat())),
         }
     }
 
@@ -110,16 +113,20 @@ impl JwkMembers {
         let text = self.string(name)?;
         // May be the private scalar `d`.
         let bytes = Zeroizing::new(b64::decode(text).ok_or_else(|| {
-            malformed(format!(
-                "\"{name}\" is not unpadded base64url (RFC 7515 §2)"
-            ))
+            malformed(["\"", name, "\" is not unpadded base64url (RFC 7515 §2)"].concat())
         })?);
         if bytes.len() != out.len() {
-            return Err(malformed(format!(
-                "\"{name}\" is {} bytes; P-256 needs {}",
-                bytes.len(),
-                out.len()
-            )));
+            return Err(malformed(
+                [
+                    "\"",
+                    name,
+                    "\" is ",
+                    &decimal(bytes.len() as u64),
+                    " bytes; P-256 needs ",
+                    &decimal(out.len() as u64),
+                ]
+                .concat(),
+            ));
         }
         out.copy_from_slice(&bytes);
         Ok(())
@@ -138,7 +145,7 @@ impl JwkMembers {
             )),
             "RSA" => Err(Error::KeyUnsupported("RSA".into())),
             "oct" => Err(Error::KeyUnsupported("oct (a symmetric key)".into())),
-            other => Err(Error::KeyUnsupported(format!("JWK kty \"{other}\""))),
+            other => Err(Error::KeyUnsupported(["JWK kty \"", other, "\""].concat())),
         }
     }
 

@@ -1,6 +1,8 @@
 //! A set of private keys, so that envelopes sealed to a retired key still
 //! open after the company rotates to a new one.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use super::{KeyId, PrivateKey};

@@ -6,6 +6,8 @@
 //! (OpenSSL's "Bag Attributes"), which RFC 7468's strict single-document
 //! parser rejects. The base64 inside a block is still decoded strictly.
 
+use crate::prelude::*;
+
 use crate::json_out::quoted;
 use base64ct::{Base64, Encoding};
 use zeroize::Zeroizing;
@@ -44,7 +46,7 @@ pub(super) fn blocks(text: &str) -> Result<Vec<Block>, Error> {
         else {
             continue;
         };
-        let end = format!("-----END {label}-----");
+        let end = ["-----END ", label, "-----"].concat();
         // The body is base64 of a possibly secret DER document.
         let mut body = Zeroizing::new(String::new());
         let mut closed = false;
@@ -54,11 +56,17 @@ pub(super) fn blocks(text: &str) -> Result<Vec<Block>, Error> {
                 break;
             }
             if line.starts_with("-----") {
-                return Err(malformed(format!(
-                    "the {label} block ends with {} instead of {}",
-                    quoted(line),
-                    quoted(&end)
-                )));
+                return Err(malformed(
+                    [
+                        "the ",
+                        label,
+                        " block ends with ",
+                        &quoted(line),
+                        " instead of ",
+                        &quoted(&end),
+                    ]
+                    .concat(),
+                ));
             }
             if line.starts_with("Proc-Type:") || line.starts_with("DEK-Info:") {
                 // RFC 1421 encryption, as `openssl ec -aes256` writes it: MD5
@@ -70,21 +78,20 @@ pub(super) fn blocks(text: &str) -> Result<Vec<Block>, Error> {
                 ));
             }
             if line.contains(':') {
-                return Err(malformed(format!(
-                    "unexpected header line in the {label} block"
-                )));
+                return Err(malformed(
+                    ["unexpected header line in the ", label, " block"].concat(),
+                ));
             }
             body.push_str(line);
         }
         if !closed {
-            return Err(malformed(format!(
-                "the {label} block has no {} line",
-                quoted(&end)
-            )));
+            return Err(malformed(
+                ["the ", label, " block has no ", &quoted(&end), " line"].concat(),
+            ));
         }
         let der = Base64::decode_vec(&body)
             .map(Zeroizing::new)
-            .map_err(|_| malformed(format!("the {label} block is not valid base64")))?;
+            .map_err(|_| malformed(["the ", label, " block is not valid base64"].concat()))?;
         out.push(Block {
             label: label.to_owned(),
             der,

@@ -6,6 +6,8 @@
 //! (names, sizes, key checks) is the core's: [`Fields::push`],
 //! [`crate::PublicKey::parse`], [`crate::PrivateKey::parse`].
 
+use crate::prelude::*;
+
 use crate::json_out::quoted;
 use js_sys::{Array, ArrayBuffer, Map, Object, Uint8Array, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -60,8 +62,8 @@ pub fn key_bytes(value: &JsValue) -> Result<Zeroizing<Vec<u8>>, Error> {
 /// no JSON parser of its own.
 pub fn parse_jwk(text: &str) -> Result<JwkMembers, Error> {
     let value = JSON::parse(text).map_err(|e| {
-        let why = js_sys::Error::from(e).message();
-        Error::KeyMalformed(KeyEncoding::Jwk, format!("not valid JSON ({why})"))
+        let why = String::from(js_sys::Error::from(e).message());
+        Error::KeyMalformed(KeyEncoding::Jwk, ["not valid JSON (", &why, ")"].concat())
     })?;
     Ok(jwk_object(&value).unwrap_or_default())
 }
@@ -95,14 +97,14 @@ pub fn option_string(options: &JsValue, key: &str) -> Result<Option<String>, Str
         return Err("options must be an object".into());
     }
     let value = js_sys::Reflect::get(options, &JsValue::from_str(key))
-        .map_err(|_| format!("options.{key} cannot be read"))?;
+        .map_err(|_| ["options.", key, " cannot be read"].concat())?;
     if value.is_undefined() || value.is_null() {
         Ok(None)
     } else {
         value
             .as_string()
             .map(Some)
-            .ok_or_else(|| format!("options.{key} must be a string"))
+            .ok_or_else(|| ["options.", key, " must be a string"].concat())
     }
 }
 
@@ -164,23 +166,31 @@ fn value_from_js(name: &str, value: &JsValue) -> Result<FieldValue, Error> {
         return match (texts.is_empty(), files.is_empty()) {
             (_, true) => Ok(FieldValue::List(texts)),
             (true, false) => Ok(FieldValue::Files(files)),
-            (false, false) => Err(Error::BadPlaintext(format!(
-                "field {}: an array value mixes text and files",
-                quoted(name)
-            ))),
+            (false, false) => Err(Error::BadPlaintext(
+                [
+                    "field ",
+                    &quoted(name),
+                    ": an array value mixes text and files",
+                ]
+                .concat(),
+            )),
         };
     }
     if is_plain_object(value) {
         return file_from_js(name, value).map(FieldValue::File);
     }
-    Err(Error::BadPlaintext(format!(
-        "field {}: a value must be text, an array of texts or files, or a file object",
-        quoted(name)
-    )))
+    Err(Error::BadPlaintext(
+        [
+            "field ",
+            &quoted(name),
+            ": a value must be text, an array of texts or files, or a file object",
+        ]
+        .concat(),
+    ))
 }
 
 fn file_from_js(field: &str, value: &JsValue) -> Result<FileValue, Error> {
-    let bad = |why: &str| Error::BadPlaintext(format!("field {}: {why}", quoted(field)));
+    let bad = |why: &str| Error::BadPlaintext(["field ", &quoted(field), ": ", why].concat());
     if !is_plain_object(value) {
         return Err(bad(
             "an array value holds text or file objects {name, type, data}",

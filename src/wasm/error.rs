@@ -15,7 +15,7 @@ pub const ERROR_NAME: &str = "OrderSealError";
 /// Converts a core error into a JavaScript `Error`:
 /// `{ name: "OrderSealError", message, code, limit?, actual?, max? }`.
 pub fn to_js(err: Error) -> JsValue {
-    let js = js_sys::Error::new(&err.to_string());
+    let js = js_sys::Error::new(&err.message());
     js.set_name(ERROR_NAME);
     set(&js, "code", &JsValue::from_str(err.code()));
     if let Error::LimitExceeded { limit, actual, max } = err {

@@ -2,6 +2,8 @@
 //! office. Keys live only in wasm memory and are zeroized when dropped
 //! (`clear()`, `free()`).
 
+use crate::prelude::*;
+
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;

@@ -3,6 +3,8 @@
 //! the ECDH and AES-GCM with WebCrypto ([`Sealer::prepare_at`],
 //! [`Prepared::finish`], [`Keyed::into_envelope`]).
 
+use crate::prelude::*;
+
 use js_sys::{JsString, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -59,14 +61,14 @@ impl JsSealer {
     /// The recipient key's id (16 hex characters), as envelopes name it.
     #[wasm_bindgen(getter = keyId)]
     pub fn key_id(&self) -> String {
-        self.inner.recipient().key_id().to_string()
+        self.inner.recipient().key_id().as_str().to_owned()
     }
 
     /// The recipient key's full fingerprint, in groups of four hex digits,
     /// for people to compare out of band.
     #[wasm_bindgen(getter)]
     pub fn fingerprint(&self) -> String {
-        self.inner.recipient().fingerprint().to_string()
+        self.inner.recipient().fingerprint().grouped()
     }
 
     /// The recipient key as a 65-byte uncompressed SEC1 point, for
@@ -106,7 +108,7 @@ fn seal_inputs(
         .unwrap_or_default();
     let fields = convert::fields_from_js(fields).map_err(to_js)?;
     // Unix seconds; before 1970 (a broken clock) counts as 0.
-    let ts = (js_sys::Date::now() / 1000.0).floor().max(0.0) as u64;
+    let ts = (js_sys::Date::now() / 1000.0) as u64;
     Ok((form, fields, ts))
 }
 
