@@ -48,6 +48,22 @@ export async function aesGcmOf(subtle, keyed, usage) {
   }
 }
 
+/**
+ * Unpadded base64url of public bytes: natively where the browser has
+ * `Uint8Array.prototype.toBase64`, else through `btoa` in 32 KiB slices
+ * (`String.fromCharCode` takes its arguments on the stack).
+ */
+function base64url(bytes) {
+  if (typeof bytes.toBase64 === 'function') {
+    return bytes.toBase64({ alphabet: 'base64url', omitPadding: true });
+  }
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
 const isBlob = (v) => typeof Blob !== 'undefined' && v instanceof Blob;
 const isFileList = (v) => typeof FileList !== 'undefined' && v instanceof FileList;
 
@@ -323,14 +339,14 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
     }
   }
 
-  // The envelope from the AES-GCM output: where the browser encodes
-  // base64url natively (Uint8Array.prototype.toBase64), it encodes `ct`
-  // and the core writes the rest (`Keyed::into_json_head`): a megabyte is
-  // many times faster than in wasm and is not copied into the module.
+  // The envelope from the AES-GCM output: the core writes it up to `ct`
+  // (`Keyed::into_json_head`) and JavaScript appends base64url(ct), which
+  // is public: a megabyte is many times faster than in wasm and is not
+  // copied into the module, and the seal build links no base64 encoder
+  // for it.
   function envelopeOf(keyed, ct) {
-    if (typeof ct.toBase64 !== 'function') return call(() => keyed.intoEnvelope(ct));
     const { head, envelope, submissionId } = call(() => keyed.intoEnvelopeHead(ct.length));
-    const text = ct.toBase64({ alphabet: 'base64url', omitPadding: true });
+    const text = base64url(ct);
     envelope.ct = text;
     return { envelope, json: `${head}${text}"}`, submissionId };
   }

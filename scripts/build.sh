@@ -62,7 +62,13 @@ mkdir -p "$stage"
 # Panic locations in the wasm name source files: make them say /cargo/... and
 # /orderseal/... rather than where this machine keeps them (what a published
 # .wasm should not reveal, and what makes builds differ between machines).
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo --remap-path-prefix=$ROOT=/orderseal"
+# A crate's sources are /crates/<name>-<version>/... (the registry's folder
+# name adds nothing but bytes: panic locations are in the seal build too).
+remap="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo --remap-path-prefix=$ROOT=/orderseal"
+for registry in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+    [ -d "$registry" ] && remap="$remap --remap-path-prefix=${registry%/}=/crates"
+done
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$remap"
 
 # --- wasm: one wasm-pack build per target ---------------------------------
 # --mode no-install: use the wasm-bindgen on PATH (setup.sh put the right

@@ -291,7 +291,7 @@ fn write_json_head(out: &mut Vec<u8>, h: &Header, enc: &[u8]) {
     member("form", &|o| json_out::push_string(o, &h.form));
     member("sid", &|o| json_out::push_base64(o, &h.sid));
     member("ts", &|o| o.extend_from_slice(decimal(h.ts).as_bytes()));
-    member("enc", &|o| json_out::push_public_base64(o, enc));
+    member("enc", &|o| json_out::push_base64(o, enc));
     out.extend_from_slice(br#","ct":""#);
 }
 

@@ -81,13 +81,6 @@ pub(crate) fn push_base64(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'"');
 }
 
-/// [`push_base64`] for bytes that are not secret ([`crate::b64::encode_public_into`]).
-pub(crate) fn push_public_base64(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.push(b'"');
-    crate::b64::encode_public_into(bytes, out);
-    out.push(b'"');
-}
-
 /// The length of [`push_base64`]'s output.
 pub(crate) const fn base64_len(n: usize) -> usize {
     2 + crate::b64::encoded_len(n)

@@ -10,7 +10,7 @@
 //! | `sealer.seal(fields, { formId })` → `{ envelope, json, submissionId }` | [`Sealer::seal_at`] |
 //! | `sealer.recipient`, `sealer.prepare(fields, { formId })` → `PreparedSeal` | [`Sealer::prepare_at`] |
 //! | `prepared.finish(enc, dh)` → `KeyedSeal` (`.key`, `.nonce`, `.aad`, `.plaintext`) | [`Prepared::finish`] |
-//! | `keyed.intoEnvelope(ct)` → `{ envelope, json, submissionId }` | [`Keyed::into_envelope`] |
+//! | `keyed.intoEnvelope(ct)` (full build) → `{ envelope, json, submissionId }`; `keyed.intoEnvelopeHead(ctLength)` → `{ head, envelope, submissionId }` | [`Keyed::into_envelope`], [`Keyed::into_json_head`] |
 //! | `new Opener()`, `.addKey(key, passphrase?)`, `.open(json)`, `.clear()`, `.keyIds` | [`PrivateKey::parse`], [`Keyring`], [`Opener`] |
 //! | `selfTest()` | [`crate::selftest::run`] |
 //! | `errorCodes()` (full build) | [`Error::CODES`] |
@@ -31,6 +31,7 @@
 //! [`Sealer::prepare_at`]: crate::Sealer::prepare_at
 //! [`Prepared::finish`]: crate::Prepared::finish
 //! [`Keyed::into_envelope`]: crate::Keyed::into_envelope
+//! [`Keyed::into_json_head`]: crate::Keyed::into_json_head
 
 use crate::prelude::*;
 

@@ -288,7 +288,11 @@ pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
 }
 
 fn from_entries(entries: &Array) -> JsValue {
+    // Object.fromEntries does not throw for an array of [string, value]
+    // pairs. Were it to, its error is rethrown as it is: `expect` would
+    // format it with `Debug`, which brings wasm-bindgen's `debugString`
+    // into the glue of the seal build.
     Object::from_entries(entries)
-        .expect("Object.fromEntries accepts an array of [key, value] arrays")
+        .unwrap_or_else(|error| wasm_bindgen::throw_val(error))
         .into()
 }

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use super::convert::{self, object, option_string};
 use super::error::to_js;
 use crate::error::KeyEncoding;
-use crate::{b64, Envelope, Error, Keyed, Prepared, PublicKey, Sealer, Suite};
+use crate::{b64, Error, Keyed, Prepared, PublicKey, Sealer, Suite};
 
 /// Seals order forms to the company's public key. Build it once per key.
 #[wasm_bindgen(js_name = Sealer)]
@@ -115,7 +115,8 @@ fn seal_inputs(
 /// `{ envelope, json, submissionId }`: the envelope as JSON text and as an
 /// object whose `enc` and `ct` are slices of that text (V8 shares them
 /// rather than copying a megabyte twice, and there is no `JSON.parse`).
-fn sealed(envelope: Envelope) -> Result<JsValue, JsValue> {
+#[cfg(feature = "full")]
+fn sealed(envelope: crate::Envelope) -> Result<JsValue, JsValue> {
     let json = envelope.to_json();
     let text = JsString::from(json.as_str());
     // The text ends `"enc":"<enc>","ct":"<ct>"}` and is ASCII (see
@@ -197,7 +198,10 @@ impl JsKeyed {
     }
 
     /// `intoEnvelope(ct)`: the AES-GCM output (tag appended) →
-    /// `{ envelope, json, submissionId }`, like `Sealer.seal`.
+    /// `{ envelope, json, submissionId }`, like `Sealer.seal`. Full build
+    /// only: the JavaScript layer uses `intoEnvelopeHead`, and the seal
+    /// build then links no base64 encoder for `ct`.
+    #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = intoEnvelope)]
     pub fn into_envelope(self, ct: Vec<u8>) -> Result<JsValue, JsValue> {
         sealed(self.inner.into_envelope(ct).map_err(to_js)?)

@@ -206,9 +206,10 @@ test('without Uint8Array.fromBase64, the inlined seal build is decoded with atob
   expectNoPlaintext(sent);
 });
 
-test('without a native base64url encoder, the core encodes the ciphertext too', async ({ page }) => {
+test('without a native base64url encoder, btoa encodes the ciphertext', async ({ page }) => {
   // Chromium has Uint8Array.prototype.toBase64, which encodes `ct` (the core
-  // writes the rest of the envelope); without it the core writes all of it.
+  // writes the rest of the envelope); without it, js/api.js encodes it with
+  // btoa (the seal build has no base64 encoder for `ct`).
   expect(await page.evaluate(() => typeof Uint8Array.prototype.toBase64)).toBe('function');
   const sent = recordRequests(page);
   await page.addInitScript(() => delete Uint8Array.prototype.toBase64);
