@@ -95,7 +95,7 @@ export async function bundleCandidate(id, outdir, { sealWasm } = {}) {
   const plugins = [];
   if (sealWasm) {
     const inline = join(outdir, '..', `${basename(outdir)}-seal-inline.js`);
-    writeFileSync(inline, inlineModule(sealWasm));
+    writeFileSync(inline, await inlineModule(sealWasm));
     plugins.push({
       name: 'seal-inline',
       setup(build) {
