@@ -26,7 +26,7 @@
 // Sealing, key parsing, validation and errors are the Rust core's.
 
 import { ERROR_NAME, isOrderSealError, orderSealError } from './errors.js';
-import { checkWebCrypto } from './webcrypto-check.js';
+import { base64url, checkWebCrypto } from './webcrypto-check.js';
 
 /** What `engine` options may say, for the Sealer and the Opener. */
 export const ENGINE_NAMES = ['auto', 'webcrypto', 'wasm'];
@@ -46,22 +46,6 @@ export async function aesGcmOf(subtle, keyed, usage) {
   } finally {
     rawKey.fill(0);
   }
-}
-
-/**
- * Unpadded base64url of public bytes: natively where the browser has
- * `Uint8Array.prototype.toBase64`, else through `btoa` in 32 KiB slices
- * (`String.fromCharCode` takes its arguments on the stack).
- */
-function base64url(bytes) {
-  if (typeof bytes.toBase64 === 'function') {
-    return bytes.toBase64({ alphabet: 'base64url', omitPadding: true });
-  }
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 const isBlob = (v) => typeof Blob !== 'undefined' && v instanceof Blob;

@@ -31,7 +31,7 @@ use zeroize::Zeroizing;
 use crate::keys::{random_error, KeyId, Keyring, PrivateKey, PublicKey};
 use crate::limits::{MAX_ENVELOPE_BYTES, MAX_FORM_ID_BYTES};
 use crate::suite::{ENC_LEN, TAG_LEN};
-use crate::text::decimal;
+use crate::text::{decimal, decimal_len};
 use crate::{b64, json_out, padding, schedule, Error, Fields, Limit, Suite};
 
 /// An envelope format version (`v`, docs/FORMAT.md §3). Each has its own
@@ -301,12 +301,12 @@ fn json_len(h: &Header, enc_len: usize, ct_len: usize) -> usize {
     let b64 = b64::encoded_len;
     let fixed = r#"{"v":,"suite":"","kid":"","form":"","sid":"","ts":,"enc":"","ct":""}"#.len();
     fixed
-        + decimal(h.version.number()).len()
+        + decimal_len(h.version.number())
         + h.suite.name().len()
         + h.kid.as_str().len()
         + h.form.len()
         + b64(SID_LEN)
-        + decimal(h.ts).len()
+        + decimal_len(h.ts)
         + b64(enc_len)
         + b64(ct_len)
 }

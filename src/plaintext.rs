@@ -33,7 +33,7 @@ use crate::limits::{
     MAX_FIELDS, MAX_FIELD_NAME_BYTES, MAX_FILE_NAME_BYTES, MAX_PLAINTEXT_BYTES, MAX_TEXT_BYTES,
     MAX_VALUES,
 };
-use crate::text::decimal;
+use crate::text::{decimal, decimal_len};
 use crate::{b64, json_out, Error, Limit};
 
 /// A file attached to a form (e.g. a purchase order PDF).
@@ -180,7 +180,7 @@ impl FileValue {
     fn json_len(&self, repr: FileRepr) -> usize {
         let bytes = match repr {
             FileRepr::Inline => json_out::base64_len(self.data.len()),
-            FileRepr::Attached => decimal_len(self.data.len()),
+            FileRepr::Attached => decimal_len(self.data.len() as u64),
         };
         Self::MEMBERS.iter().map(|m| m.len()).sum::<usize>()
             + Self::last_member(repr).len()
@@ -202,11 +202,6 @@ impl FileValue {
         }
         out.push(b'}');
     }
-}
-
-/// The number of decimal digits of `n`.
-fn decimal_len(n: usize) -> usize {
-    n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
 /// The length prefix of a version-2 plaintext: the document's length.

@@ -23,6 +23,11 @@ pub(crate) fn decimal(mut n: u64) -> String {
     digits[start..].iter().map(|&d| char::from(d)).collect()
 }
 
+/// The number of decimal digits of `n`: `decimal(n).len()` without writing them.
+pub(crate) fn decimal_len(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,6 +36,7 @@ mod tests {
     fn decimal_writes_what_to_string_writes() {
         for n in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
             assert_eq!(decimal(n), n.to_string());
+            assert_eq!(decimal_len(n), decimal(n).len());
         }
     }
 }
