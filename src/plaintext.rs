@@ -247,7 +247,11 @@ impl Fields {
     /// Appends a field. Fails on a duplicate or invalid name, or a value
     /// over the limits.
     pub fn push(&mut self, name: impl Into<String>, value: FieldValue) -> Result<(), Error> {
-        let name = name.into();
+        // One body whatever the name's type: the wasm links it once.
+        self.push_owned(name.into(), value)
+    }
+
+    fn push_owned(&mut self, name: String, value: FieldValue) -> Result<(), Error> {
         Error::check_limit(Limit::FieldCount, self.entries.len() + 1, MAX_FIELDS)?;
         Error::check_limit(Limit::FieldNameLength, name.len(), MAX_FIELD_NAME_BYTES)?;
         if name.is_empty() || name.chars().any(char::is_control) {
