@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { minifyWasm, renameInGlue } from '../scripts/minify-names.mjs';
 import { bundleCandidate, DIST, gzip9 } from './bundle.mjs';
 
 // build.sh's WASM_FEATURES and WASM_STRIP.
@@ -24,9 +25,9 @@ const FEATURES = [
   '--enable-reference-types',
   '--enable-multivalue',
 ];
-const STRIP = ['--strip-debug', '--strip-producers'];
+const STRIP = ['--strip-debug', '--strip-producers', '--strip-target-features'];
 // build.sh's default WASM_OPT_FLAGS.
-const RELEASE = ['-Oz', '--one-caller-inline-max-function-size=200'];
+const RELEASE = ['-Oz', '--one-caller-inline-max-function-size=200', '--converge'];
 
 /** The variants; `flags: null` is wasm-bindgen's output, stripped, no optimisation. */
 export const VARIANTS = [
@@ -56,19 +57,27 @@ export async function buildLevers(root) {
     const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
     if (!existsSync(artifact)) throw new Error(`${artifact} is missing (npm run build makes it)`);
     run('wasm-bindgen', ['--target', 'web', '--out-dir', tmp, '--out-name', 'orderseal_seal', artifact]);
-    const glue = readFileSync(join(tmp, 'orderseal_seal.js'));
-    if (!glue.equals(readFileSync(join(root, 'pkg', 'web', 'orderseal_seal.js')))) {
-      throw new Error('wasm-bindgen gave other glue than pkg/web/orderseal_seal.js: is pkg/ from another build?');
-    }
     const input = join(tmp, 'orderseal_seal_bg.wasm');
+    // As build.sh: wasm-opt, then short names (scripts/minify-names.mjs),
+    // which must be the release's for the package's glue to load the variant.
+    let renaming;
+    const names = (r) => JSON.stringify([r.module, [...r.imports], [...r.exports]]);
     const optimise = (flags, dest, extra = STRIP) => {
       const t0 = Date.now();
-      run(wasmOpt, [...flags, ...FEATURES, ...extra, input, '-o', dest]);
+      run(wasmOpt, [...flags, ...FEATURES, ...extra, input, '-o', `${dest}.long`]);
+      // (-g where the names are kept for twiggy: wasm-opt drops them otherwise.)
+      const r = minifyWasm(`${dest}.long`, dest, [...FEATURES, ...(extra.includes('--strip-debug') ? [] : ['-g'])]);
+      renaming ??= r;
+      if (names(r) !== names(renaming)) throw new Error(`${dest}: other short names than the release's`);
       return (Date.now() - t0) / 1000;
     };
     // The release, again, to prove the inputs are the same.
     const oz = join(tmp, 'oz.wasm');
     const ozSeconds = optimise(RELEASE, oz);
+    const glue = renameInGlue(readFileSync(join(tmp, 'orderseal_seal.js'), 'utf8'), renaming);
+    if (glue !== readFileSync(join(root, 'pkg', 'web', 'orderseal_seal.js'), 'utf8')) {
+      throw new Error('wasm-bindgen gave other glue than pkg/web/orderseal_seal.js: is pkg/ from another build?');
+    }
     const release = readFileSync(join(root, 'pkg', 'web', 'orderseal_seal_bg.wasm'));
     const same = readFileSync(oz).equals(release);
     out.notes.push(
