@@ -1,7 +1,7 @@
 // Shortens the names the seal build's .wasm and its wasm-bindgen glue use
 // for each other: the import module "./orderseal_seal_bg.js", its imports
 // (`__wbg_isArray_bcf1376d0d732d08`, …: a hash each, which gzip cannot
-// compress) and the exports (`sealer_new`, `memory`, …). 1.3 KB less gzipped
+// compress) and the exports (`sealer_new`, `memory`, …): 1.1 KB less gzipped
 // in the bundle of an order page; nothing else changes. (The glue is
 // internal: js/index.js and js/api.js are the package's API.)
 //
