@@ -1,19 +1,18 @@
-// Levers, measured only (nothing here changes the build): the same
-// wasm-bindgen output optimised by wasm-opt with other flags, bundled like
-// orderseal (same JS, other .wasm inlined), so that the browser run measures
-// them side by side; and `twiggy top` of the release .wasm.
+// Levers, measured only (nothing here changes the build): the same seal
+// build optimised by wasm-opt with other flags, bundled like orderseal (same
+// JS, other .wasm inlined), so that the browser run measures them side by
+// side; and `twiggy top` of the release .wasm.
 //
 // The input is what scripts/build.sh feeds wasm-opt for the seal build (the
-// .wasm the bench page loads): wasm-bindgen --target web run on
+// .wasm the bench page loads):
 // target/seal/wasm32-unknown-unknown/wasm-release/orderseal.wasm (the
-// artifact `npm run build` just made). With build.sh's flags (-Oz) the
-// output must equal pkg/web/orderseal_seal_bg.wasm byte for byte; that is
+// artifact `npm run build` just made). With build.sh's flags the output
+// must equal pkg/web/orderseal_seal_bg.wasm byte for byte; that is
 // checked, so the variants differ from the release only by the flags.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { minifyWasm, renameInGlue } from '../scripts/minify-names.mjs';
 import { bundleCandidate, DIST, gzip9 } from './bundle.mjs';
 
 // build.sh's WASM_FEATURES and WASM_STRIP.
@@ -26,10 +25,10 @@ const FEATURES = [
   '--enable-multivalue',
 ];
 const STRIP = ['--strip-debug', '--strip-producers', '--strip-target-features'];
-// build.sh's default WASM_OPT_FLAGS.
+// build.sh's default WASM_OPT_FLAGS and SEAL_WASM_OPT_FLAGS.
 const RELEASE = ['-Oz', '--one-caller-inline-max-function-size=200', '--converge'];
 
-/** The variants; `flags: null` is wasm-bindgen's output, stripped, no optimisation. */
+/** The variants; `flags: []` is cargo's output, stripped, no optimisation. */
 export const VARIANTS = [
   { id: 'orderseal-Oz', label: 'orderseal, wasm-opt -Oz (binaryen\'s own inlining)', flags: ['-Oz'] },
   { id: 'orderseal-O3', label: 'orderseal, wasm-opt -O3', flags: ['-O3'] },
@@ -56,28 +55,15 @@ export async function buildLevers(root) {
     const artifact = join(root, 'target', 'seal', 'wasm32-unknown-unknown', 'wasm-release', 'orderseal.wasm');
     const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
     if (!existsSync(artifact)) throw new Error(`${artifact} is missing (npm run build makes it)`);
-    run('wasm-bindgen', ['--target', 'web', '--out-dir', tmp, '--out-name', 'orderseal_seal', artifact]);
-    const input = join(tmp, 'orderseal_seal_bg.wasm');
-    // As build.sh: wasm-opt, then short names (scripts/minify-names.mjs),
-    // which must be the release's for the package's glue to load the variant.
-    let renaming;
-    const names = (r) => JSON.stringify([r.module, [...r.imports], [...r.exports]]);
+    const input = artifact;
     const optimise = (flags, dest, extra = STRIP) => {
       const t0 = Date.now();
-      run(wasmOpt, [...flags, ...FEATURES, ...extra, input, '-o', `${dest}.long`]);
-      // (-g where the names are kept for twiggy: wasm-opt drops them otherwise.)
-      const r = minifyWasm(`${dest}.long`, dest, [...FEATURES, ...(extra.includes('--strip-debug') ? [] : ['-g'])]);
-      renaming ??= r;
-      if (names(r) !== names(renaming)) throw new Error(`${dest}: other short names than the release's`);
+      run(wasmOpt, [...flags, ...FEATURES, ...extra, input, '-o', dest]);
       return (Date.now() - t0) / 1000;
     };
     // The release, again, to prove the inputs are the same.
     const oz = join(tmp, 'oz.wasm');
     const ozSeconds = optimise(RELEASE, oz);
-    const glue = renameInGlue(readFileSync(join(tmp, 'orderseal_seal.js'), 'utf8'), renaming);
-    if (glue !== readFileSync(join(root, 'pkg', 'web', 'orderseal_seal.js'), 'utf8')) {
-      throw new Error('wasm-bindgen gave other glue than pkg/web/orderseal_seal.js: is pkg/ from another build?');
-    }
     const release = readFileSync(join(root, 'pkg', 'web', 'orderseal_seal_bg.wasm'));
     const same = readFileSync(oz).equals(release);
     out.notes.push(
@@ -124,7 +110,7 @@ function twiggyTop(wasmOpt, input, tmp, optimise) {
   // sizes after inlining: a function counts what was inlined into it.
   const crateOf = (name) => {
     if (/^data segment|^data\[/.test(name)) return '(data segments)';
-    if (/shim/.test(name) && !name.includes('::')) return '(wasm-bindgen shims)';
+    if (/shim/.test(name) && !name.includes('::')) return '(multivalue shims)';
     if (/^code\[/.test(name)) return '(unnamed functions)';
     let n = name;
     const asTrait = n.match(/^<+(?:&mut |&|\*const |\*mut |dyn )?([A-Za-z0-9_]+) as ([^>]+)>/);

@@ -21,7 +21,7 @@ export const PHASES = [
   ['decode', 'base64 of the inlined .wasm to bytes (`Uint8Array.fromBase64`)'],
   ['gunzip', 'gunzip (`DecompressionStream`)'],
   ['compile', '`WebAssembly.compile` of the bytes'],
-  ['instantiate', 'instantiate (wasm-bindgen glue)'],
+  ['instantiate', 'instantiate (the glue, js/seal.js)'],
   ['selfTest', 'self-test (`run_seal_steps`)'],
   ['sealer', 'first `new Sealer(jwk)`: parse, validate, key id'],
   ['sealerAgain', 'second `new Sealer(jwk)`'],

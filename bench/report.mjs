@@ -157,9 +157,8 @@ function leversSection(data) {
     return out.join('\n');
   }
   out.push(
-    'The same wasm-bindgen output (`wasm-bindgen --target web` on',
-    '`target/seal/wasm32-unknown-unknown/wasm-release/orderseal.wasm`, the',
-    'seal build, what `scripts/build.sh` feeds wasm-opt) optimised with other wasm-opt flags,',
+    'The same seal build (`target/seal/wasm32-unknown-unknown/wasm-release/orderseal.wasm`,',
+    'what `scripts/build.sh` feeds wasm-opt) optimised with other wasm-opt flags,',
     "build.sh's feature and strip flags unchanged, bundled with the same JS and",
     'measured in the same browser rounds as the table above. Nothing in',
     'build.sh or the crate was changed.',
@@ -373,7 +372,7 @@ How it is measured:
 
 - **Bundle**: every file the page downloads for the candidate, raw and
   \`gzip -9\` (each file on its own). orderseal's JS is the seal build's
-  wasm-bindgen glue and the API layer (\`init\`, \`Sealer\`, errors, the
+  glue (\`js/seal.js\`) and the API layer (\`init\`, \`Sealer\`, errors, the
   WebCrypto known-answer test; \`attach()\` is tree-shaken away), its .wasm
   the seal build. Not counted, because a page with WebCrypto never loads
   them: ${onDemand(data)}.

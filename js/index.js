@@ -1,5 +1,6 @@
 // orderseal for browsers (plain <script type="module">, Vite, webpack 5,
-// Rollup): the wasm-bindgen `web` builds, loaded by init().
+// Rollup): the two builds, loaded by init(): the seal build through its
+// own glue (seal.js), the full build through wasm-bindgen's (`web` target).
 //
 //   import { init, Sealer } from 'orderseal';
 //   await init();
@@ -28,7 +29,7 @@ import initSeal, {
   checkFilesSize,
   selfTest,
   version as sealVersion,
-} from './web/orderseal_seal.js';
+} from './seal.js';
 import { SEAL_WASM_GZIP_BASE64 } from './web/orderseal_seal_inline.js';
 import { createApi } from './api.js';
 import { createOpener } from './opener.js';

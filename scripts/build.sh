@@ -3,8 +3,9 @@
 # target/release/orderseal.
 #
 #   pkg/web/      wasm-pack --target web      (ES module, call init() first),
-#                 and the seal build (orderseal_seal*: see below), also as
-#                 a module holding it (orderseal_seal_inline.js)
+#                 and the seal build (orderseal_seal_bg.wasm: see below;
+#                 its glue is js/seal.js), also as a module holding it
+#                 (orderseal_seal_inline.js)
 #   pkg/bundler/  wasm-pack --target bundler  (for webpack, Vite, Rollup...)
 #   pkg/node/     wasm-pack --target nodejs   (CommonJS)
 #   pkg/package.json  written by scripts/pkg-json.mjs
@@ -98,14 +99,15 @@ done
 # WebCrypto does the ECDH and AES-GCM (js/api.js chooses). Its own target
 # directory, because its RUSTFLAGS differ: sha2's compact SHA-256 (a loop
 # rather than 64 unrolled rounds: 6 KB less, and this build hashes a few
-# hundred bytes per seal).
-say "build: cargo --no-default-features -> pkg/web/orderseal_seal*"
+# hundred bytes per seal), and getrandom's `custom` backend, which calls
+# the glue's crypto.getRandomValues (src/wasm/exports.rs). No wasm-bindgen:
+# its exports are a C ABI, and its glue is js/seal.js.
+say "build: cargo --no-default-features -> pkg/web/orderseal_seal_bg.wasm"
 seal_target="$ROOT/target/seal"
 CARGO_TARGET_DIR="$seal_target" \
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS --cfg sha2_backend=\"soft\" --cfg sha2_backend_soft=\"compact\"" \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS --cfg sha2_backend=\"soft\" --cfg sha2_backend_soft=\"compact\" --cfg getrandom_backend=\"custom\"" \
     cargo build --quiet --lib --target wasm32-unknown-unknown --profile "$WASM_PROFILE" --no-default-features
-wasm-bindgen --target web --out-dir "$stage/web" --out-name orderseal_seal \
-    "$seal_target/wasm32-unknown-unknown/$WASM_PROFILE/orderseal.wasm"
+cp "$seal_target/wasm32-unknown-unknown/$WASM_PROFILE/orderseal.wasm" "$stage/web/orderseal_seal_bg.wasm"
 
 # --- wasm-opt --------------------------------------------------------------
 wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
@@ -120,12 +122,6 @@ if [ "${WASM_OPT:-1}" != 0 ]; then
         mv "$wasm.opt" "$wasm"
         say "build: wasm-opt $WASM_OPT_FLAGS${extra[*]:+ ${extra[*]}} ${wasm#"$stage/"}: $before -> $(stat -c %s "$wasm") bytes"
     done
-    # The seal build's import, module and export names: short, in the .wasm
-    # and its glue (scripts/minify-names.mjs: 1.1 KB less in the gzipped bundle).
-    seal_wasm="$stage/web/orderseal_seal_bg.wasm"
-    before=$(stat -c %s "$seal_wasm")
-    node scripts/minify-names.mjs "$seal_wasm" "$stage/web/orderseal_seal.js" "${WASM_FEATURES[@]}"
-    say "build: short names in web/orderseal_seal_bg.wasm and its glue: $before -> $(stat -c %s "$seal_wasm") bytes"
 else
     say "build: WASM_OPT=0, skipping wasm-opt"
 fi

@@ -96,8 +96,12 @@ run_stage "fmt" check cargo fmt --all -- --check
 run_stage "clippy" check cargo clippy --workspace --all-targets -- -D warnings
 # src/wasm.rs only exists for wasm32, so native clippy never reads it.
 run_stage "clippy-wasm32" check cargo clippy -p orderseal --target "$WASM_TARGET" --lib --tests -- -D warnings
-# The seal build (no `full` feature) compiles other bindings: lint it too.
-run_stage "clippy-wasm32-seal" check cargo clippy -p orderseal --target "$WASM_TARGET" --lib --no-default-features -- -D warnings
+# The seal build (no `full` feature) compiles other bindings: lint it too,
+# with getrandom's `custom` backend as build.sh builds it (its own target
+# directory: other RUSTFLAGS would rebuild the others' dependencies).
+run_stage "clippy-wasm32-seal" check env CARGO_TARGET_DIR="$ROOT/target/seal-clippy" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="custom"' \
+    cargo clippy -p orderseal --target "$WASM_TARGET" --lib --no-default-features -- -D warnings
 run_stage "cargo-test" cargo cargo test --workspace --no-fail-fast
 
 # The wasm tests, as `wasm-pack test --node` and `wasm-pack test --headless

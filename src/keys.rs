@@ -108,7 +108,9 @@ pub fn json(text: &str) -> Result<JwkMembers, Error> {
 }
 
 /// A JSON parser for key text that is JSON (a JWK): [`PublicKey::parse_with`].
-pub type JsonParser = fn(&str) -> Result<JwkMembers, Error>;
+/// A closure, so that the wasm seal build can hand over what JavaScript's
+/// `JSON.parse` made of the text before the call.
+pub type JsonParser<'a> = &'a dyn Fn(&str) -> Result<JwkMembers, Error>;
 
 impl PublicKey {
     fn from_point(point: p256::PublicKey) -> Self {
@@ -267,7 +269,7 @@ impl PublicKey {
     /// half: a private key pasted where a public one goes is about to be
     /// published.
     pub fn parse(input: &[u8]) -> Result<Self, Error> {
-        Self::parse_with(input, json)
+        Self::parse_with(input, &json)
     }
 
     /// [`PublicKey::parse`] with another JSON parser for JWK text: the wasm
@@ -559,7 +561,7 @@ impl PrivateKey {
     /// [`Error::KeyMismatch`]. A public key is refused with
     /// [`Error::KeyMalformed`].
     pub fn parse(input: &[u8], passphrase: Option<&[u8]>) -> Result<Self, Error> {
-        match classify(input, json)? {
+        match classify(input, &json)? {
             Input::Der {
                 kind,
                 der,
@@ -658,7 +660,7 @@ pub enum KeyFileKind {
 /// Tells what `input` holds from its structure alone (PEM label, DER shape,
 /// JWK members), without checking the key itself or decrypting anything.
 pub fn describe(input: &[u8]) -> KeyFileKind {
-    match classify(input, json) {
+    match classify(input, &json) {
         Ok(Input::Der { kind, .. }) => match kind {
             DerKind::Spki => KeyFileKind::PublicKey,
             DerKind::EncryptedPkcs8 => KeyFileKind::EncryptedPrivateKey,

@@ -1,8 +1,19 @@
 //! JavaScript bindings (wasm32 only): type and error conversion around the
 //! core, nothing else.
 //!
-//! What JavaScript sees (the npm package's `js/` layer wraps it with
-//! `init()`, Promises and the form binding; `js/index.d.ts` types it):
+//! There are two binding layers, one per build:
+//!
+//! - the full build (`full` feature): wasm-bindgen's, in `sealer.rs`,
+//!   `opener.rs`, `convert.rs` and `error.rs`;
+//! - the seal build: a C ABI (`exports.rs`, values decoded by `values.rs`)
+//!   for its hand-written glue, `js/seal.js`, which is smaller than
+//!   wasm-bindgen's and needs one import (`crypto.getRandomValues`) where
+//!   wasm-bindgen's needed 46. It reads the same values with the same
+//!   rules and messages (`tests/node/builds.test.mjs` compares the two).
+//!
+//! Both give JavaScript the same objects (the npm package's `js/` layer
+//! wraps them with `init()`, Promises and the form binding; `js/index.d.ts`
+//! types it):
 //!
 //! | export | core |
 //! |---|---|
@@ -17,7 +28,7 @@
 //! | `checkFilesSize(bytes)` | the plaintext limit, before files are read |
 //!
 //! Every failure reaches JavaScript as an `Error` named `OrderSealError`
-//! whose `code` is [`Error::code`] (see [`error`]).
+//! whose `code` is [`Error::code`].
 //!
 //! **Fail closed**: the self-test runs once, before the first `Sealer` or
 //! `Opener` is built; if it failed, every constructor and method refuses
@@ -33,36 +44,49 @@
 //! [`Keyed::into_envelope`]: crate::Keyed::into_envelope
 //! [`Keyed::into_json_head`]: crate::Keyed::into_json_head
 
+#[cfg(feature = "full")]
 use crate::prelude::*;
 
 use core::cell::OnceCell;
 
+#[cfg(feature = "full")]
 use wasm_bindgen::prelude::*;
 
 use crate::limits::MAX_PLAINTEXT_BYTES;
 use crate::{Error, Limit};
 
+// The full build: wasm-bindgen's bindings.
+#[cfg(feature = "full")]
 mod convert;
+#[cfg(feature = "full")]
 pub mod error;
 #[cfg(feature = "full")]
 mod opener;
+#[cfg(feature = "full")]
 mod sealer;
-
 #[cfg(feature = "full")]
 pub use opener::JsOpener;
+#[cfg(feature = "full")]
 pub use sealer::{JsKeyed, JsPrepared, JsSealer};
 
-/// The self-test's result, computed once per module instance.
-static READY: Ready = Ready(OnceCell::new());
+// The seal build: a C ABI for its own glue, js/seal.js, without
+// wasm-bindgen (whose glue and conversions were a fifth of its download).
+#[cfg(not(feature = "full"))]
+mod exports;
+#[cfg(not(feature = "full"))]
+mod values;
 
-/// A `static` rather than `thread_local!`, which needs `std` (the seal
-/// build has none).
-struct Ready(OnceCell<Result<(), Error>>);
+/// The self-test's result, computed once per module instance.
+static READY: SingleThreaded<OnceCell<Result<(), Error>>> = SingleThreaded(OnceCell::new());
+
+/// A `static` of state that is not `Sync` (a cell), rather than
+/// `thread_local!`, which needs `std` (the seal build has none).
+struct SingleThreaded<T>(T);
 // SAFETY: wasm32 without the atomics target feature has one thread, so
-// the cell is never shared between threads. A build with atomics (threads)
-// does not compile this impl, and so refuses the `static`.
+// the value is never shared between threads. A build with atomics
+// (threads) does not compile this impl, and so refuses the `static`s.
 #[cfg(not(target_feature = "atomics"))]
-unsafe impl Sync for Ready {}
+unsafe impl<T> Sync for SingleThreaded<T> {}
 
 /// The seal build's allocator: talc, smaller than the dlmalloc `std` brings.
 #[cfg(not(feature = "std"))]
@@ -90,20 +114,18 @@ pub(crate) fn ready() -> Result<(), Error> {
     READY.0.get_or_init(test).clone()
 }
 
-/// `"full"` or `"seal"`: which of the two wasm builds this is (the `full`
-/// Cargo feature). The JavaScript layer loads the seal build where
-/// WebCrypto can seal, and the full one for the rest.
+/// `"full"`: which of the two wasm builds this is (the `full` Cargo
+/// feature; the seal build's glue says `"seal"`). The JavaScript layer
+/// loads the seal build where WebCrypto can seal, and the full one for the
+/// rest.
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 pub fn build() -> String {
-    if cfg!(feature = "full") {
-        "full"
-    } else {
-        "seal"
-    }
-    .to_owned()
+    "full".to_owned()
 }
 
 /// The crate version, for diagnostics.
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
@@ -111,6 +133,7 @@ pub fn version() -> String {
 
 /// Runs the built-in self-test (once; later calls return the same result).
 /// Throws an `unavailable` error if it failed: nothing can be sealed then.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = selfTest)]
 pub fn self_test() -> Result<(), JsValue> {
     ready().map_err(error::to_js)
@@ -127,13 +150,19 @@ pub fn error_codes() -> Vec<String> {
 /// Refuses files whose sizes add up to more than the plaintext limit, before
 /// JavaScript reads them into memory only for the core to refuse them.
 /// Throws `limit_exceeded`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = checkFilesSize)]
 pub fn check_files_size(total_bytes: f64) -> Result<(), JsValue> {
+    files_fit(total_bytes).map_err(error::to_js)
+}
+
+/// `limit_exceeded` if files of `total_bytes` in all cannot fit in a
+/// plaintext.
+fn files_fit(total_bytes: f64) -> Result<(), Error> {
     // `as` saturates: a size beyond usize is over the limit anyway.
     Error::check_limit(
         Limit::PlaintextSize,
         total_bytes as usize,
         MAX_PLAINTEXT_BYTES,
     )
-    .map_err(error::to_js)
 }

@@ -16,7 +16,7 @@ use orderseal::keys::json;
 use orderseal::{Error, PrivateKey, PublicKey};
 
 fn published(input: &[u8]) -> Result<PublicKey, Error> {
-    PublicKey::parse_published(input, json)
+    PublicKey::parse_published(input, &json)
 }
 
 fn b64(bytes: &[u8]) -> String {

@@ -1,7 +1,7 @@
 // The probe of bench/phases.mjs: the steps of orderseal's init() and first
-// `new Sealer`, one at a time, through the seal build's wasm-bindgen glue,
+// `new Sealer`, one at a time, through the seal build's glue (js/seal.js),
 // from the inlined .wasm as js/index.js reads it.
-import initSeal, { Sealer, selfTest } from '../../pkg/web/orderseal_seal.js';
+import initSeal, { Sealer, selfTest } from '../../pkg/seal.js';
 import { SEAL_WASM_GZIP_BASE64 } from '../../pkg/web/orderseal_seal_inline.js';
 
 export async function phases({ jwk, kid }) {

@@ -41,7 +41,7 @@ impl JsSealer {
         // self-test, and V8 compiles each function on its first call.
         let key = match convert::jwk_object(key) {
             Some(jwk) => PublicKey::parse_jwk_members(&jwk),
-            None => convert::key_bytes(key).and_then(|bytes| parse(&bytes, convert::parse_jwk)),
+            None => convert::key_bytes(key).and_then(|bytes| parse(&bytes, &convert::parse_jwk)),
         }
         .map_err(to_js)?;
         let expected = option_string(options, "expectedKeyId")

@@ -14,7 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = join(root, 'pkg');
 const { createApi } = await import('./support.mjs');
 const { Opener } = await import(join(pkg, 'node.js'));
-const sealGlue = await import(join(pkg, 'web', 'orderseal_seal.js'));
+const sealGlue = await import(join(pkg, 'seal.js'));
 const fullGlue = await import(join(pkg, 'web', 'orderseal.js'));
 const sealBytes = readFileSync(join(pkg, 'web', 'orderseal_seal_bg.wasm'));
 const fullBytes = readFileSync(join(pkg, 'web', 'orderseal_bg.wasm'));
@@ -182,6 +182,128 @@ test('the seal build reads every published key encoding; compressed points it le
   assert.throws(() => new api.Sealer(offCurve), { code: 'key_not_on_curve' });
 });
 
+// The two builds read JavaScript values through different bindings: the
+// full build's wasm-bindgen (src/wasm/convert.rs), the seal build's own glue
+// (js/seal.js, src/wasm/values.rs). Every value a caller may get wrong
+// must give the same error, code and message, from both.
+test('the seal build\'s glue refuses what the full build\'s refuses, with the same error', async () => {
+  await sealGlue.default({ module_or_path: sealBytes });
+  await fullGlue.default({ module_or_path: fullBytes });
+  const outcome = (f) => {
+    try {
+      const made = f();
+      made?.free?.();
+      return 'ok';
+    } catch (error) {
+      const { name, code, message, limit, actual, max } = error;
+      return { name, code, message, limit, actual, max };
+    }
+  };
+  const same = (what, f) => assert.deepEqual(outcome(() => f(sealGlue)), outcome(() => f(fullGlue)), what);
+  const throwing = (value, member) =>
+    Object.defineProperty({ ...value }, member, {
+      enumerable: true,
+      get() {
+        throw new Error('a getter that throws');
+      },
+    });
+
+  const jwk = key.public_jwk;
+  const keys = {
+    number: 42,
+    null: null,
+    undefined: undefined,
+    array: [1, 2],
+    function: () => 1,
+    'empty text': '',
+    'text that is no key': 'not a key',
+    'broken JSON': '{"kty":"EC"',
+    'JSON array': '[]',
+    'JSON number': '7',
+    'a JWK Set': JSON.stringify({ keys: [jwk] }),
+    'RSA JWK text': '{"kty":"RSA","n":"AQAB","e":"AQAB"}',
+    'JSON bytes': new TextEncoder().encode(JSON.stringify({ ...jwk, crv: 'P-384' })),
+    'JWK without x': { kty: 'EC', crv: 'P-256', y: jwk.y },
+    'JWK with a number x': { ...jwk, x: 5 },
+    'JWK with null crv': { ...jwk, crv: null },
+    'JWK of another curve': { ...jwk, crv: 'P-384' },
+    'JWK with a private part': { ...jwk, d: jwk.x },
+    'JWK whose x throws': throwing(jwk, 'x'),
+    'JWK with keys': { ...jwk, keys: [] },
+    'bytes that are no key': new Uint8Array([1, 2, 3]),
+  };
+  for (const [what, input] of Object.entries(keys)) {
+    same(`key: ${what}`, (g) => new g.Sealer(input, {}));
+  }
+  const options = {
+    number: 5,
+    text: 'x',
+    array: [],
+    'expectedKeyId a number': { expectedKeyId: 5 },
+    'expectedKeyId malformed': { expectedKeyId: 'bad' },
+    'expectedKeyId of another key': { expectedKeyId: '0000000000000000' },
+    'expectedKeyId that throws': throwing({}, 'expectedKeyId'),
+    'suite unknown': { suite: 'nope' },
+    'suite a number': { suite: 7 },
+    'suite null': { suite: null },
+    'suite AES-256': { suite: 'P256-SHA256-A256GCM' },
+    'suite from a prototype': Object.create({ suite: 'nope' }),
+  };
+  for (const [what, input] of Object.entries(options)) {
+    same(`options: ${what}`, (g) => new g.Sealer(jwk, input));
+  }
+
+  const file = { name: 'po.pdf', type: 'application/pdf', data: new Uint8Array([1, 2, 3]) };
+  const fields = {
+    null: null,
+    number: 5,
+    text: 'text',
+    array: ['a'],
+    'a Map with a number name': new Map([[1, 'x']]),
+    'a Map': new Map([['a', 'x'], ['b', ['y', 'z']]]),
+    'a number value': { a: 5 },
+    'a null value': { a: null },
+    'an empty name': { '': 'x' },
+    'a control character in a name': { 'a\u0001': 'x' },
+    'text and a file': { a: ['x', file] },
+    'an array in an array': { a: [['x']] },
+    'a number in an array': { a: [5] },
+    'files': { a: [file, { ...file, data: new ArrayBuffer(4) }] },
+    'a file without type': { a: { name: 'f', data: file.data } },
+    'a file without data': { a: { name: 'f', type: 't' } },
+    'file data that is not base64url': { a: { ...file, data: 'not base64url!' } },
+    'file data as base64url': { a: { ...file, data: 'AQID' } },
+    'file data as another typed array': { a: { ...file, data: new Int8Array(2) } },
+    'a file with more members': { a: { ...file, size: 3 } },
+    'a file whose name is a number': { a: { ...file, name: 5 } },
+    'a file whose name throws': { a: throwing(file, 'name') },
+    'a field over its limit': { a: 'x'.repeat(70_000) },
+    'too many values': { a: Array(300).fill('x') },
+  };
+  const withSealer = (g, f) => {
+    const sealer = new g.Sealer(jwk, {});
+    try {
+      return f(sealer);
+    } finally {
+      sealer.free();
+    }
+  };
+  for (const [what, input] of Object.entries(fields)) {
+    same(`fields: ${what}`, (g) => withSealer(g, (s) => s.prepare(input, { formId: 'order' })));
+  }
+  const prepareOptions = {
+    number: 5,
+    'formId a number': { formId: 5 },
+    'formId malformed': { formId: 'not an id!' },
+    'formId that throws': throwing({}, 'formId'),
+    'no formId': {},
+  };
+  for (const [what, input] of Object.entries(prepareOptions)) {
+    same(`prepare options: ${what}`, (g) => withSealer(g, (s) => s.prepare({ a: 'x' }, input)));
+  }
+  same('files over the size limit', (g) => g.checkFilesSize(2 ** 40));
+});
+
 // The seal build is `no_std`: its allocator is talc (src/wasm.rs), not the
 // dlmalloc that `std` brings. Many seals of mixed sizes, with refusals in
 // between (their allocations freed on the error paths), must each open as
@@ -190,9 +312,7 @@ test('the seal build\'s allocator: 300 seals of mixed sizes, refusals in between
   const { api } = builds();
   await api.init();
   assert.equal(api.build(), 'seal');
-  // (Its exports have short names: scripts/minify-names.mjs.)
-  const exports = await sealGlue.default({ module_or_path: sealBytes });
-  const memory = Object.values(exports).find((e) => e instanceof WebAssembly.Memory);
+  const { memory } = await sealGlue.default({ module_or_path: sealBytes });
   let seed = 7;
   const rand = (n) => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;

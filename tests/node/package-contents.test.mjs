@@ -21,8 +21,8 @@ const noPkg = existsSync(join(pkgDir, 'package.json'))
   ? false
   : 'pkg/ is missing: run `npm run build` first (scripts/test.sh does)';
 
-// The files of the package: the JS layer (js/), three wasm-bindgen builds,
-// and what npm always adds.
+// The files of the package: the JS layer (js/), three wasm-bindgen builds
+// of the full build, the seal build, and what npm always adds.
 const EXPECTED = [
   'README.md',
   'package.json',
@@ -34,13 +34,11 @@ const EXPECTED = [
   'node.d.ts',
   'node.js',
   'opener.js',
+  'seal.js', // the seal build's glue
   'types.d.ts',
   'webcrypto-check.js',
   // The seal build (web only): see js/api.js.
-  'web/orderseal_seal.d.ts',
-  'web/orderseal_seal.js',
   'web/orderseal_seal_bg.wasm',
-  'web/orderseal_seal_bg.wasm.d.ts',
   // The same .wasm, gzipped in base64 in a module (scripts/inline-wasm.mjs).
   'web/orderseal_seal_inline.d.ts',
   'web/orderseal_seal_inline.js',
