@@ -25,8 +25,8 @@ const FEATURES = [
   '--enable-multivalue',
 ];
 const STRIP = ['--strip-debug', '--strip-producers', '--strip-target-features'];
-// build.sh's default WASM_OPT_FLAGS and SEAL_WASM_OPT_FLAGS.
-const RELEASE = ['-Oz', '--one-caller-inline-max-function-size=200', '--converge'];
+// build.sh's default SEAL_WASM_OPT_FLAGS.
+const RELEASE = ['-Oz', '--one-caller-inline-max-function-size=50', '--converge'];
 
 /** The variants; `flags: []` is cargo's output, stripped, no optimisation. */
 export const VARIANTS = [

@@ -33,7 +33,6 @@ use crate::json_out::quoted;
 use crate::text::decimal;
 use core::fmt;
 
-use base64ct::{Base64, Encoding};
 use p256::elliptic_curve::sec1::ToSec1Point;
 use p256::pkcs8::EncodePrivateKey;
 use serde_json::Value;
@@ -764,19 +763,16 @@ fn decode_text(text: &str) -> Option<Zeroizing<Vec<u8>>> {
         return None;
     }
     if text.len() % 2 == 0 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let bytes = text
-            .as_bytes()
-            .chunks(2)
-            .map(|pair| {
-                let hi = char::from(pair[0]).to_digit(16)?;
-                let lo = char::from(pair[1]).to_digit(16)?;
-                u8::try_from(hi * 16 + lo).ok()
-            })
-            .collect::<Option<Vec<u8>>>()?;
-        return Some(Zeroizing::new(bytes));
+        // Every byte is a hex digit (checked above), so `to_digit` gives one.
+        let digit = |b: u8| char::from(b).to_digit(16).unwrap_or(0) as u8;
+        let mut bytes = Zeroizing::new(Vec::with_capacity(text.len() / 2));
+        for pair in text.as_bytes().chunks_exact(2) {
+            bytes.push(digit(pair[0]) << 4 | digit(pair[1]));
+        }
+        return Some(bytes);
     }
     b64::decode(text)
-        .or_else(|| Base64::decode_vec(text).ok())
+        .or_else(|| b64::decode_standard(text))
         .map(Zeroizing::new)
 }
 

@@ -72,7 +72,13 @@ impl Suite {
         Suite::ALL
             .into_iter()
             .find(|s| s.name() == name)
-            .ok_or_else(|| Error::UnsupportedSuite(name.chars().take(64).collect()))
+            .ok_or_else(|| {
+                // Its first 64 characters. (`get`, not `[..end]`: slicing
+                // a str would link the formatting of its panic message.)
+                let starts = name.bytes().enumerate().filter(|(_, b)| b & 0xc0 != 0x80);
+                let end = starts.map(|(i, _)| i).nth(64).unwrap_or(name.len());
+                Error::UnsupportedSuite(name.get(..end).unwrap_or(name).to_owned())
+            })
     }
 
     /// `SealBase(pkR, info, aad, pt)`: returns `(enc, ct)`.

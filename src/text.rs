@@ -20,7 +20,9 @@ pub(crate) fn decimal(mut n: u64) -> String {
             break;
         }
     }
-    digits[start..].iter().map(|&d| char::from(d)).collect()
+    // ASCII digits: always UTF-8. (Not `collect::<String>()` of chars,
+    // whose UTF-8 encoder is half a kilobyte of wasm.)
+    String::from_utf8(digits[start..].to_vec()).unwrap_or_default()
 }
 
 /// The number of decimal digits of `n`: `decimal(n).len()` without writing them.

@@ -12,6 +12,7 @@ use crate::json_out::quoted;
 use base64ct::{Base64, Encoding};
 use zeroize::Zeroizing;
 
+use crate::b64;
 use crate::error::{Error, KeyEncoding};
 
 /// One `-----BEGIN label----- … -----END label-----` block.
@@ -89,9 +90,9 @@ pub(super) fn blocks(text: &str) -> Result<Vec<Block>, Error> {
                 ["the ", label, " block has no ", &quoted(&end), " line"].concat(),
             ));
         }
-        let der = Base64::decode_vec(&body)
+        let der = b64::decode_standard(&body)
             .map(Zeroizing::new)
-            .map_err(|_| malformed(["the ", label, " block is not valid base64"].concat()))?;
+            .ok_or_else(|| malformed(["the ", label, " block is not valid base64"].concat()))?;
         out.push(Block {
             label: label.to_owned(),
             der,

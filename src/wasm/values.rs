@@ -38,7 +38,8 @@ pub enum Value<'a> {
     Text(&'a str),
     Bytes(&'a [u8]),
     List(Vec<Value<'a>>),
-    Object(Vec<(Value<'a>, Value<'a>)>),
+    /// Keys and values, alternating.
+    Object(Vec<Value<'a>>),
     Unreadable,
     Other,
     Thrown(&'a str),
@@ -91,31 +92,28 @@ impl<'a> Reader<'a> {
         if depth > MAX_DEPTH {
             return Err(garbled());
         }
-        Ok(match self.take(1)?[0] {
+        let tag = self.take(1)?[0];
+        Ok(match tag {
             0 => Value::Nullish,
             1 => Value::Text(self.text()?),
             2 => {
                 let n = self.length()?;
                 Value::Bytes(self.take(n)?)
             }
-            3 => {
-                let n = self.length()?;
+            3 | 4 => {
+                // An object's count is of entries: a key and a value each.
+                let n = self.length()?.saturating_mul(usize::from(tag - 2));
                 // Each item takes a byte at least: a count beyond what is
                 // left is garbled, not a reason to reserve memory.
                 let mut items = Vec::with_capacity(n.min(self.bytes.len()));
                 for _ in 0..n {
                     items.push(self.nested(depth + 1)?);
                 }
-                Value::List(items)
-            }
-            4 => {
-                let n = self.length()?;
-                let mut entries = Vec::with_capacity(n.min(self.bytes.len() / 2));
-                for _ in 0..n {
-                    let key = self.nested(depth + 1)?;
-                    entries.push((key, self.nested(depth + 1)?));
+                if tag == 3 {
+                    Value::List(items)
+                } else {
+                    Value::Object(items)
                 }
-                Value::Object(entries)
             }
             5 => Value::Unreadable,
             6 => Value::Other,
@@ -146,9 +144,9 @@ impl<'a> Value<'a> {
     fn member(&self, name: &str) -> Option<&Value<'a>> {
         match self {
             Value::Object(entries) => entries
-                .iter()
-                .find(|(key, _)| key.as_text() == Some(name))
-                .map(|(_, value)| value),
+                .chunks_exact(2)
+                .find(|entry| entry[0].as_text() == Some(name))
+                .map(|entry| &entry[1]),
             _ => None,
         }
     }
@@ -169,14 +167,19 @@ pub fn key_bytes<'a>(value: &Value<'a>) -> Result<&'a [u8], Error> {
 
 /// The members of a JWK object; `None` if `value` is not an object.
 pub fn jwk_object(value: &Value<'_>) -> Option<JwkMembers> {
-    matches!(value, Value::Object(_)).then(|| {
-        // The glue leaves out members that are `undefined`; `null` is there.
-        JwkMembers::read(|name| match value.member(name) {
-            None => JwkMember::Missing,
-            Some(Value::Text(text)) => JwkMember::Text(Zeroizing::new((*text).into())),
-            Some(_) => JwkMember::NotString,
-        })
-    })
+    matches!(value, Value::Object(_)).then(|| JwkMembers::read(|name| jwk_member(value, name)))
+}
+
+/// One member of a JWK object. (Not inlined: `JwkMembers::read` calls it
+/// for six names.)
+#[inline(never)]
+fn jwk_member(jwk: &Value<'_>, name: &str) -> JwkMember {
+    // The glue leaves out members that are `undefined`; `null` is there.
+    match jwk.member(name) {
+        None => JwkMember::Missing,
+        Some(Value::Text(text)) => JwkMember::Text(Zeroizing::new((*text).into())),
+        Some(_) => JwkMember::NotString,
+    }
 }
 
 /// What `JSON.parse` made of JWK text: [`crate::keys::JsonParser`] for the
@@ -217,7 +220,8 @@ pub fn fields(value: Value<'_>) -> Result<Fields, Error> {
         ));
     };
     let mut fields = Fields::new();
-    for (name, value) in entries {
+    let mut entries = entries.into_iter();
+    while let (Some(name), Some(value)) = (entries.next(), entries.next()) {
         let name = name
             .as_text()
             .ok_or_else(|| Error::BadPlaintext("a field name must be a string".into()))?;
@@ -267,7 +271,8 @@ fn file(field: &str, value: Value<'_>) -> Result<FileValue, Error> {
         ));
     };
     let (mut name, mut media_type, mut data) = (None, None, None);
-    for (key, member) in members {
+    let mut members = members.into_iter();
+    while let (Some(key), Some(member)) = (members.next(), members.next()) {
         if matches!(member, Value::Unreadable) {
             return Err(bad("unreadable file"));
         }
