@@ -69,16 +69,19 @@ const THREW = Symbol('threw');
 
 /** Values in the encoding, as parts to copy into the module's memory. */
 class Encoder {
+  /** A tag (a number from 0), a length (-1 - length), or bytes. */
   parts = [];
   size = 0;
   /** The parts made here (not the caller's bytes): cleared once copied. */
   own = [];
 
   head(tag, n) {
-    const head = new Uint8Array(n === undefined ? 1 : 5);
-    head[0] = tag;
-    if (n !== undefined) new DataView(head.buffer).setUint32(1, n, true);
-    this.push(head);
+    this.parts.push(tag);
+    this.size += 1;
+    if (n !== undefined) {
+      this.parts.push(-1 - n);
+      this.size += 4;
+    }
   }
 
   push(part) {
@@ -205,10 +208,18 @@ class Encoder {
   finish() {
     const ptr = wasm.alloc(this.size);
     const into = memory(ptr, this.size);
+    const view = new DataView(into.buffer, ptr, this.size);
     let at = 0;
     for (const part of this.parts) {
-      into.set(part, at);
-      at += part.length;
+      if (typeof part !== 'number') {
+        into.set(part, at);
+        at += part.length;
+      } else if (part >= 0) {
+        into[at++] = part;
+      } else {
+        view.setUint32(at, -1 - part, true);
+        at += 4;
+      }
     }
     for (const part of this.own) part.fill(0);
     return [ptr, this.size];
