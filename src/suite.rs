@@ -47,6 +47,19 @@ pub enum Suite {
     P256Sha256Aes256Gcm,
 }
 
+/// [`Error::UnsupportedSuite`] naming the first 64 characters of `name`
+/// (which may come from an envelope: no unbounded echo). Not inlined: the
+/// callers are on the common path, this is not.
+#[inline(never)]
+fn unsupported(name: &str) -> Error {
+    // Where the 65th character starts (bytes that are not UTF-8
+    // continuations start one); `get`, not `[..end]`: slicing a str would
+    // link the formatting of its panic message.
+    let starts = name.bytes().enumerate().filter(|(_, b)| b & 0xc0 != 0x80);
+    let end = starts.map(|(i, _)| i).nth(64).unwrap_or(name.len());
+    Error::UnsupportedSuite(name.get(..end).unwrap_or(name).to_owned())
+}
+
 impl Suite {
     /// Every suite, default first.
     pub const ALL: [Suite; 2] = [Suite::P256Sha256Aes128Gcm, Suite::P256Sha256Aes256Gcm];
@@ -72,13 +85,7 @@ impl Suite {
         Suite::ALL
             .into_iter()
             .find(|s| s.name() == name)
-            .ok_or_else(|| {
-                // Its first 64 characters. (`get`, not `[..end]`: slicing
-                // a str would link the formatting of its panic message.)
-                let starts = name.bytes().enumerate().filter(|(_, b)| b & 0xc0 != 0x80);
-                let end = starts.map(|(i, _)| i).nth(64).unwrap_or(name.len());
-                Error::UnsupportedSuite(name.get(..end).unwrap_or(name).to_owned())
-            })
+            .ok_or_else(|| unsupported(name))
     }
 
     /// `SealBase(pkR, info, aad, pt)`: returns `(enc, ct)`.

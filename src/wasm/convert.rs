@@ -2,21 +2,20 @@
 //!
 //! JavaScript values arrive untyped; each function here maps the JS types a
 //! caller may pass onto the core's constructors, and refuses the rest with
-//! the error the core would give for the same mistake in JSON. Validation
-//! (names, sizes, key checks) is the core's: [`Fields::push`],
+//! the errors of `rules.rs`, which the seal build's `values.rs` gives too.
+//! Validation (names, sizes, key checks) is the core's: [`Fields::push`],
 //! [`crate::PublicKey::parse`], [`crate::PrivateKey::parse`].
 
 use crate::prelude::*;
 
-use crate::json_out::quoted;
 use js_sys::{Array, ArrayBuffer, Map, Object, Uint8Array, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use zeroize::Zeroizing;
 
+use super::rules;
 use crate::envelope::Header;
-use crate::error::KeyEncoding;
 use crate::keys::{JwkMember, JwkMembers};
-use crate::{b64, Error, FieldValue, Fields, FileValue};
+use crate::{Error, FieldValue, Fields, FileValue};
 
 /// The bytes of a `Uint8Array` or `ArrayBuffer`, if `value` is one.
 fn bytes(value: &JsValue) -> Option<Vec<u8>> {
@@ -51,20 +50,15 @@ pub fn key_bytes(value: &JsValue) -> Result<Zeroizing<Vec<u8>>, Error> {
             return Ok(Zeroizing::new(Zeroizing::new(text).as_bytes().to_vec()));
         }
     }
-    Err(Error::KeyMalformed(
-        KeyEncoding::Jwk,
-        "a key must be a JWK object, text (PEM, JWK, hex or base64url) or bytes".into(),
-    ))
+    Err(rules::not_a_key())
 }
 
 /// Parses key text that is JSON (a JWK) with the JavaScript engine's
 /// `JSON.parse`, for [`crate::PublicKey::parse_with`]: the seal build links
 /// no JSON parser of its own.
 pub fn parse_jwk(text: &str) -> Result<JwkMembers, Error> {
-    let value = JSON::parse(text).map_err(|e| {
-        let why = String::from(js_sys::Error::from(e).message());
-        Error::KeyMalformed(KeyEncoding::Jwk, ["not valid JSON (", &why, ")"].concat())
-    })?;
+    let value = JSON::parse(text)
+        .map_err(|e| rules::not_json(&String::from(js_sys::Error::from(e).message())))?;
     Ok(jwk_object(&value).unwrap_or_default())
 }
 
@@ -94,17 +88,17 @@ pub fn option_string(options: &JsValue, key: &str) -> Result<Option<String>, Str
         return Ok(None);
     }
     if !is_plain_object(options) {
-        return Err("options must be an object".into());
+        return Err(rules::options_not_object());
     }
     let value = js_sys::Reflect::get(options, &JsValue::from_str(key))
-        .map_err(|_| ["options.", key, " cannot be read"].concat())?;
+        .map_err(|_| rules::option_unreadable(key))?;
     if value.is_undefined() || value.is_null() {
         Ok(None)
     } else {
         value
             .as_string()
             .map(Some)
-            .ok_or_else(|| ["options.", key, " must be a string"].concat())
+            .ok_or_else(|| rules::option_not_text(key))
     }
 }
 
@@ -134,17 +128,12 @@ pub fn fields_from_js(value: &JsValue) -> Result<Fields, Error> {
     } else if is_plain_object(value) {
         Object::entries(value.unchecked_ref::<Object>())
     } else {
-        return Err(Error::BadPlaintext(
-            "the fields must be an object (or a Map) of field names to values".into(),
-        ));
+        return Err(rules::not_fields());
     };
     let mut fields = Fields::new();
     for entry in entries.iter() {
         let entry: Array = entry.unchecked_into();
-        let name = entry
-            .get(0)
-            .as_string()
-            .ok_or_else(|| Error::BadPlaintext("a field name must be a string".into()))?;
+        let name = entry.get(0).as_string().ok_or_else(rules::name_not_text)?;
         let value = value_from_js(&name, &entry.get(1))?;
         fields.push(name, value)?;
     }
@@ -163,62 +152,35 @@ fn value_from_js(name: &str, value: &JsValue) -> Result<FieldValue, Error> {
                 None => files.push(file_from_js(name, &item)?),
             }
         }
-        return match (texts.is_empty(), files.is_empty()) {
-            (_, true) => Ok(FieldValue::List(texts)),
-            (true, false) => Ok(FieldValue::Files(files)),
-            (false, false) => Err(Error::BadPlaintext(
-                [
-                    "field ",
-                    &quoted(name),
-                    ": an array value mixes text and files",
-                ]
-                .concat(),
-            )),
-        };
+        return rules::list(name, texts, files);
     }
     if is_plain_object(value) {
         return file_from_js(name, value).map(FieldValue::File);
     }
-    Err(Error::BadPlaintext(
-        [
-            "field ",
-            &quoted(name),
-            ": a value must be text, an array of texts or files, or a file object",
-        ]
-        .concat(),
-    ))
+    Err(rules::bad_value(name))
 }
 
 fn file_from_js(field: &str, value: &JsValue) -> Result<FileValue, Error> {
-    let bad = |why: &str| Error::BadPlaintext(["field ", &quoted(field), ": ", why].concat());
     if !is_plain_object(value) {
-        return Err(bad(
-            "an array value holds text or file objects {name, type, data}",
-        ));
+        return Err(rules::not_a_file(field));
     }
     let (mut name, mut media_type, mut data) = (None, None, None);
     for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
-        let member = js_sys::Reflect::get(value, &key).map_err(|_| bad("unreadable file"))?;
+        let member =
+            js_sys::Reflect::get(value, &key).map_err(|_| rules::unreadable_file(field))?;
         match key.as_string().as_deref() {
             Some("name") => name = member.as_string(),
             Some("type") => media_type = member.as_string(),
             Some("data") => {
                 data = match member.as_string() {
-                    Some(text) => Some(b64::decode(&text).ok_or_else(|| {
-                        bad("file data text must be canonical unpadded base64url")
-                    })?),
+                    Some(text) => Some(rules::file_data_text(field, &text)?),
                     None => bytes(&member),
                 }
             }
-            _ => return Err(bad("a file object has only the members name, type, data")),
+            _ => return Err(rules::extra_file_member(field)),
         }
     }
-    Ok(FileValue {
-        name: name.ok_or_else(|| bad("a file needs a name (text)"))?,
-        media_type: media_type.ok_or_else(|| bad("a file needs a type (text, may be empty)"))?,
-        data: data
-            .ok_or_else(|| bad("a file needs data (Uint8Array, ArrayBuffer or base64url)"))?,
-    })
+    rules::file(field, name, media_type, data)
 }
 
 /// Fields as `[name, value]` pairs in form order, and as a plain object

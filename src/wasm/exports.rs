@@ -1,6 +1,7 @@
 //! The seal build's exports: a small C ABI for its hand-written glue,
-//! `js/seal.js`, instead of wasm-bindgen's (whose generated glue, imports
-//! and conversions were a fifth of what an order page downloaded).
+//! `js/seal.js`, instead of wasm-bindgen's (whose generated glue and 46
+//! imports made an order page's bundle 1.2 KB larger, gzipped, and its
+//! instantiation slower).
 //!
 //! - Inputs: the glue copies them into memory it got from [`alloc`], and
 //!   each export takes ownership of them (and zeroizes them when done):

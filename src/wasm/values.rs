@@ -1,7 +1,7 @@
 //! JavaScript values as the seal build receives them: encoded by its glue
 //! (`js/seal.js`) into bytes, decoded here, then read into core types with
 //! the same rules and messages as the full build's js-sys conversions
-//! (`convert.rs`).
+//! (`convert.rs`; both take them from `rules.rs`).
 //!
 //! The encoding, one value after another:
 //!
@@ -26,10 +26,9 @@ use crate::prelude::*;
 
 use zeroize::Zeroizing;
 
-use crate::error::KeyEncoding;
-use crate::json_out::quoted;
+use super::rules;
 use crate::keys::{JwkMember, JwkMembers};
-use crate::{b64, Error, FieldValue, Fields, FileValue};
+use crate::{Error, FieldValue, Fields, FileValue};
 
 /// A decoded JavaScript value, borrowing its text and bytes from the
 /// input (which the caller zeroizes: they may be order fields).
@@ -158,10 +157,7 @@ pub fn key_bytes<'a>(value: &Value<'a>) -> Result<&'a [u8], Error> {
     match *value {
         Value::Text(text) => Ok(text.as_bytes()),
         Value::Bytes(bytes) => Ok(bytes),
-        _ => Err(Error::KeyMalformed(
-            KeyEncoding::Jwk,
-            "a key must be a JWK object, text (PEM, JWK, hex or base64url) or bytes".into(),
-        )),
+        _ => Err(rules::not_a_key()),
     }
 }
 
@@ -186,10 +182,7 @@ fn jwk_member(jwk: &Value<'_>, name: &str) -> JwkMember {
 /// seal build, which links no JSON parser of its own.
 pub fn parsed_jwk(json: &Value<'_>) -> Result<JwkMembers, Error> {
     match json {
-        Value::Thrown(why) => Err(Error::KeyMalformed(
-            KeyEncoding::Jwk,
-            ["not valid JSON (", why, ")"].concat(),
-        )),
+        Value::Thrown(why) => Err(rules::not_json(why)),
         value => Ok(jwk_object(value).unwrap_or_default()),
     }
 }
@@ -202,10 +195,10 @@ pub fn option_string(options: &Value<'_>, key: &str) -> Result<Option<String>, S
         Value::Object(_) => match options.member(key) {
             None | Some(Value::Nullish) => Ok(None),
             Some(Value::Text(text)) => Ok(Some((*text).into())),
-            Some(Value::Unreadable) => Err(["options.", key, " cannot be read"].concat()),
-            Some(_) => Err(["options.", key, " must be a string"].concat()),
+            Some(Value::Unreadable) => Err(rules::option_unreadable(key)),
+            Some(_) => Err(rules::option_not_text(key)),
         },
-        _ => Err("options must be an object".into()),
+        _ => Err(rules::options_not_object()),
     }
 }
 
@@ -215,16 +208,12 @@ pub fn option_string(options: &Value<'_>, key: &str) -> Result<Option<String>, S
 /// of file objects.
 pub fn fields(value: Value<'_>) -> Result<Fields, Error> {
     let Value::Object(entries) = value else {
-        return Err(Error::BadPlaintext(
-            "the fields must be an object (or a Map) of field names to values".into(),
-        ));
+        return Err(rules::not_fields());
     };
     let mut fields = Fields::new();
     let mut entries = entries.into_iter();
     while let (Some(name), Some(value)) = (entries.next(), entries.next()) {
-        let name = name
-            .as_text()
-            .ok_or_else(|| Error::BadPlaintext("a field name must be a string".into()))?;
+        let name = name.as_text().ok_or_else(rules::name_not_text)?;
         let value = field_value(name, value)?;
         fields.push(name, value)?;
     }
@@ -242,59 +231,35 @@ fn field_value(name: &str, value: Value<'_>) -> Result<FieldValue, Error> {
                     item => files.push(file(name, item)?),
                 }
             }
-            match (texts.is_empty(), files.is_empty()) {
-                (_, true) => Ok(FieldValue::List(texts)),
-                (true, false) => Ok(FieldValue::Files(files)),
-                (false, false) => Err(bad_field(name, "an array value mixes text and files")),
-            }
+            rules::list(name, texts, files)
         }
         Value::Object(_) => file(name, value).map(FieldValue::File),
-        _ => Err(bad_field(
-            name,
-            "a value must be text, an array of texts or files, or a file object",
-        )),
+        _ => Err(rules::bad_value(name)),
     }
 }
 
-/// `plaintext_invalid` for field `field`. Not inlined: it is called from
-/// many places, each of which would get a copy of the concatenation.
-#[inline(never)]
-fn bad_field(field: &str, why: &str) -> Error {
-    Error::BadPlaintext(["field ", &quoted(field), ": ", why].concat())
-}
-
 fn file(field: &str, value: Value<'_>) -> Result<FileValue, Error> {
-    let bad = |why: &str| bad_field(field, why);
     let Value::Object(members) = value else {
-        return Err(bad(
-            "an array value holds text or file objects {name, type, data}",
-        ));
+        return Err(rules::not_a_file(field));
     };
     let (mut name, mut media_type, mut data) = (None, None, None);
     let mut members = members.into_iter();
     while let (Some(key), Some(member)) = (members.next(), members.next()) {
         if matches!(member, Value::Unreadable) {
-            return Err(bad("unreadable file"));
+            return Err(rules::unreadable_file(field));
         }
         match key.as_text() {
             Some("name") => name = member.as_text().map(String::from),
             Some("type") => media_type = member.as_text().map(String::from),
             Some("data") => {
                 data = match member {
-                    Value::Text(text) => Some(b64::decode(text).ok_or_else(|| {
-                        bad("file data text must be canonical unpadded base64url")
-                    })?),
+                    Value::Text(text) => Some(rules::file_data_text(field, text)?),
                     Value::Bytes(bytes) => Some(bytes.to_vec()),
                     _ => None,
                 }
             }
-            _ => return Err(bad("a file object has only the members name, type, data")),
+            _ => return Err(rules::extra_file_member(field)),
         }
     }
-    Ok(FileValue {
-        name: name.ok_or_else(|| bad("a file needs a name (text)"))?,
-        media_type: media_type.ok_or_else(|| bad("a file needs a type (text, may be empty)"))?,
-        data: data
-            .ok_or_else(|| bad("a file needs data (Uint8Array, ArrayBuffer or base64url)"))?,
-    })
+    rules::file(field, name, media_type, data)
 }
