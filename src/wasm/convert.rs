@@ -103,7 +103,6 @@ pub fn option_string(options: &JsValue, key: &str) -> Result<Option<String>, Str
 }
 
 /// An envelope as text: a string, or its UTF-8 bytes.
-#[cfg(feature = "full")]
 pub fn envelope_bytes(value: &JsValue) -> Result<Vec<u8>, Error> {
     if let Some(text) = value.as_string() {
         Ok(text.into_bytes())
@@ -191,7 +190,6 @@ fn file_from_js(field: &str, value: &JsValue) -> Result<FileValue, Error> {
 /// properties: a field named `__proto__` stays a field. Its keys do not
 /// keep the form's order when names look like array indices (`"2"` comes
 /// before `"a"`, whatever the form said): the pairs do.
-#[cfg(feature = "full")]
 pub fn fields_to_js(fields: &Fields) -> (Array, JsValue) {
     let entries = Array::new();
     for (name, value) in fields.iter() {
@@ -211,7 +209,6 @@ pub fn fields_to_js(fields: &Fields) -> (Array, JsValue) {
     (entries, object)
 }
 
-#[cfg(feature = "full")]
 fn file_to_js(file: &FileValue) -> JsValue {
     let entries = Array::new();
     entries.push(&Array::of2(&"name".into(), &JsValue::from_str(&file.name)));

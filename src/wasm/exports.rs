@@ -22,11 +22,11 @@ use core::cell::RefCell;
 
 use zeroize::{Zeroize, Zeroizing};
 
+use super::rules;
 use super::values::{self, Reader, Value};
 use super::SingleThreaded;
-use crate::error::KeyEncoding;
 use crate::text::decimal;
-use crate::{Error, Keyed, Prepared, PublicKey, Sealer, Suite};
+use crate::{Error, Keyed, Prepared, PublicKey, Sealer};
 
 #[link(wasm_import_module = "orderseal")]
 extern "C" {
@@ -223,17 +223,11 @@ pub unsafe extern "C" fn sealer_new(ptr: *mut u8, len: usize) -> i32 {
                 PublicKey::parse_published(bytes, &|_| values::parsed_jwk(&json))
             }),
         }?;
-        let expected = values::option_string(&options, "expectedKeyId")
-            .map_err(|why| Error::KeyMalformed(KeyEncoding::Raw, why))?;
-        if let Some(expected) = expected {
-            key.expect_key_id(&expected)?;
-        }
-        let mut sealer = Sealer::new(&key);
-        if let Some(name) =
-            values::option_string(&options, "suite").map_err(Error::UnsupportedSuite)?
-        {
-            sealer = sealer.with_suite(Suite::from_name(&name)?);
-        }
+        let sealer = rules::sealer(
+            &key,
+            values::option_string(&options, "expectedKeyId"),
+            values::option_string(&options, "suite"),
+        )?;
         Ok(state.sealers.insert(sealer))
     })
 }
@@ -244,49 +238,32 @@ pub extern "C" fn sealer_free(handle: u32) {
     let _ = STATE.0.borrow_mut().sealers.take(handle);
 }
 
+/// What `f` makes of a Sealer's recipient key, at `ret`. (A function
+/// pointer, not a generic: one body for the three exports below.)
+fn reply_recipient(handle: u32, f: fn(&PublicKey) -> Vec<u8>) -> i32 {
+    run(|state| {
+        let out = f(state.sealers.get(handle)?.recipient());
+        state.reply(&[&out]);
+        Ok(0)
+    })
+}
+
 /// The recipient key's id (16 hex digits), at `ret`.
 #[no_mangle]
 pub extern "C" fn sealer_key_id(handle: u32) -> i32 {
-    run(|state| {
-        let id = state
-            .sealers
-            .get(handle)?
-            .recipient()
-            .key_id()
-            .as_str()
-            .to_owned();
-        state.reply(&[id.as_bytes()]);
-        Ok(0)
-    })
+    reply_recipient(handle, |key| key.key_id().as_str().as_bytes().to_vec())
 }
 
 /// The recipient key's fingerprint, in groups of four hex digits, at `ret`.
 #[no_mangle]
 pub extern "C" fn sealer_fingerprint(handle: u32) -> i32 {
-    run(|state| {
-        let grouped = state
-            .sealers
-            .get(handle)?
-            .recipient()
-            .fingerprint()
-            .grouped();
-        state.reply(&[grouped.as_bytes()]);
-        Ok(0)
-    })
+    reply_recipient(handle, |key| key.fingerprint().grouped().into_bytes())
 }
 
 /// The recipient key as a 65-byte uncompressed point, at `ret`.
 #[no_mangle]
 pub extern "C" fn sealer_recipient(handle: u32) -> i32 {
-    run(|state| {
-        let point = state
-            .sealers
-            .get(handle)?
-            .recipient()
-            .to_sec1_uncompressed();
-        state.reply(&[&point[..]]);
-        Ok(0)
-    })
+    reply_recipient(handle, |key| key.to_sec1_uncompressed().to_vec())
 }
 
 /// `prepare(fields, { formId })` at `now_ms` (`Date.now()`): the input is
@@ -303,12 +280,9 @@ pub unsafe extern "C" fn sealer_prepare(handle: u32, ptr: *mut u8, len: usize, n
         let mut reader = Reader::new(&bytes);
         let (fields, options) = (reader.value()?, reader.value()?);
         reader.finish()?;
-        let form = values::option_string(&options, "formId")
-            .map_err(Error::BadPlaintext)?
-            .unwrap_or_default();
+        let form = rules::form_id(values::option_string(&options, "formId"))?;
         let fields = values::fields(fields)?;
-        // Unix seconds; before 1970 (a broken clock) counts as 0.
-        let ts = (now_ms / 1000.0) as u64;
+        let ts = rules::seal_time(now_ms);
         let prepared = state.sealers.get(handle)?.prepare_at(&form, &fields, ts)?;
         Ok(state.prepared.insert(prepared))
     })

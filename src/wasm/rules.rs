@@ -8,7 +8,7 @@ use crate::prelude::*;
 
 use crate::error::KeyEncoding;
 use crate::json_out::quoted;
-use crate::{b64, Error, FieldValue, FileValue};
+use crate::{b64, Error, FieldValue, FileValue, PublicKey, Sealer, Suite};
 
 /// The fields are neither an object nor a `Map`.
 pub fn not_fields() -> Error {
@@ -114,4 +114,35 @@ pub fn option_unreadable(key: &str) -> String {
 /// An option that is not a string.
 pub fn option_not_text(key: &str) -> String {
     ["options.", key, " must be a string"].concat()
+}
+
+/// The Sealer of `new Sealer(key, { expectedKeyId, suite })`, from the
+/// options as the binding read them: a key with another id is refused, and
+/// the suite is looked up by name.
+pub fn sealer(
+    key: &PublicKey,
+    expected_key_id: Result<Option<String>, String>,
+    suite: Result<Option<String>, String>,
+) -> Result<Sealer, Error> {
+    let expected = expected_key_id.map_err(|why| Error::KeyMalformed(KeyEncoding::Raw, why))?;
+    if let Some(expected) = expected {
+        key.expect_key_id(&expected)?;
+    }
+    let sealer = Sealer::new(key);
+    match suite.map_err(Error::UnsupportedSuite)? {
+        Some(name) => Ok(sealer.with_suite(Suite::from_name(&name)?)),
+        None => Ok(sealer),
+    }
+}
+
+/// The `formId` option of `seal` and `prepare`, as the binding read it
+/// (none is the empty form id, which the core refuses).
+pub fn form_id(option: Result<Option<String>, String>) -> Result<String, Error> {
+    Ok(option.map_err(Error::BadPlaintext)?.unwrap_or_default())
+}
+
+/// A seal's time stamp from `Date.now()`: Unix seconds; before 1970 (a
+/// broken clock) counts as 0.
+pub fn seal_time(now_ms: f64) -> u64 {
+    (now_ms / 1000.0) as u64
 }

@@ -10,8 +10,8 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{self, object, option_string};
 use super::error::to_js;
-use crate::error::KeyEncoding;
-use crate::{b64, Error, Keyed, Prepared, PublicKey, Sealer, Suite};
+use super::rules;
+use crate::{b64, Keyed, Prepared, PublicKey, Sealer};
 
 /// Seals order forms to the company's public key. Build it once per key.
 #[wasm_bindgen(js_name = Sealer)]
@@ -29,32 +29,21 @@ impl JsSealer {
     #[wasm_bindgen(constructor)]
     pub fn new(key: &JsValue, options: &JsValue) -> Result<JsSealer, JsValue> {
         super::ready().map_err(to_js)?;
-        // The seal build reads the encodings keys are published in, and
-        // leaves the DER decoder and point decompression out (a smaller
-        // module, sooner ready); the full build reads every encoding.
-        #[cfg(not(feature = "full"))]
-        let parse = PublicKey::parse_published;
-        #[cfg(feature = "full")]
-        let parse = PublicKey::parse_with;
         // A JWK object (what a key manifest holds) is read as it is: on an
         // order page, this is the first call into the module after the
         // self-test, and V8 compiles each function on its first call.
         let key = match convert::jwk_object(key) {
             Some(jwk) => PublicKey::parse_jwk_members(&jwk),
-            None => convert::key_bytes(key).and_then(|bytes| parse(&bytes, &convert::parse_jwk)),
+            None => convert::key_bytes(key)
+                .and_then(|bytes| PublicKey::parse_with(&bytes, &convert::parse_jwk)),
         }
         .map_err(to_js)?;
-        let expected = option_string(options, "expectedKeyId")
-            .map_err(|why| to_js(Error::KeyMalformed(KeyEncoding::Raw, why)))?;
-        if let Some(expected) = expected {
-            key.expect_key_id(&expected).map_err(to_js)?;
-        }
-        let mut inner = Sealer::new(&key);
-        if let Some(name) =
-            option_string(options, "suite").map_err(|why| to_js(Error::UnsupportedSuite(why)))?
-        {
-            inner = inner.with_suite(Suite::from_name(&name).map_err(to_js)?);
-        }
+        let inner = rules::sealer(
+            &key,
+            option_string(options, "expectedKeyId"),
+            option_string(options, "suite"),
+        )
+        .map_err(to_js)?;
         Ok(JsSealer { inner })
     }
 
@@ -81,7 +70,6 @@ impl JsSealer {
     /// `seal(fields, { formId })`: `{ envelope, json, submissionId }`, the
     /// envelope as an object and as the JSON text to submit. Stamped with
     /// `Date.now()`. The pure-Rust engine (`hpke`): full build only.
-    #[cfg(feature = "full")]
     pub fn seal(&self, fields: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
         let (form, fields, ts) = seal_inputs(fields, options)?;
         sealed(self.inner.seal_at(&form, &fields, ts).map_err(to_js)?)
@@ -103,19 +91,14 @@ fn seal_inputs(
     options: &JsValue,
 ) -> Result<(String, crate::Fields, u64), JsValue> {
     super::ready().map_err(to_js)?;
-    let form = option_string(options, "formId")
-        .map_err(|why| to_js(Error::BadPlaintext(why)))?
-        .unwrap_or_default();
+    let form = rules::form_id(option_string(options, "formId")).map_err(to_js)?;
     let fields = convert::fields_from_js(fields).map_err(to_js)?;
-    // Unix seconds; before 1970 (a broken clock) counts as 0.
-    let ts = (js_sys::Date::now() / 1000.0) as u64;
-    Ok((form, fields, ts))
+    Ok((form, fields, rules::seal_time(js_sys::Date::now())))
 }
 
 /// `{ envelope, json, submissionId }`: the envelope as JSON text and as an
 /// object whose `enc` and `ct` are slices of that text (V8 shares them
 /// rather than copying a megabyte twice, and there is no `JSON.parse`).
-#[cfg(feature = "full")]
 fn sealed(envelope: crate::Envelope) -> Result<JsValue, JsValue> {
     let json = envelope.to_json();
     let text = JsString::from(json.as_str());
@@ -201,7 +184,6 @@ impl JsKeyed {
     /// `{ envelope, json, submissionId }`, like `Sealer.seal`. Full build
     /// only: the JavaScript layer uses `intoEnvelopeHead`, and the seal
     /// build then links no base64 encoder for `ct`.
-    #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = intoEnvelope)]
     pub fn into_envelope(self, ct: Vec<u8>) -> Result<JsValue, JsValue> {
         sealed(self.inner.into_envelope(ct).map_err(to_js)?)
