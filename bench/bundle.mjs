@@ -85,13 +85,13 @@ function dynamicOnly(metafile, outdir) {
  * Bundles candidate `id` into `outdir`. orderseal is split (the full
  * build's glue is a chunk of its own) and gets both .wasm files next to it;
  * `sealWasm` (bytes) replaces the seal build, in the module that inlines it
- * and in its fallback file (bench/levers.mjs). Returns the files fetched
+ * and in its fallback file (bench/levers.mjs); `split` bundles another
+ * candidate that imports orderseal (an ad-hoc variant) as orderseal is. Returns the files fetched
  * only on demand (the full build; the seal .wasm file, which only a browser
  * without DecompressionStream fetches).
  */
-export async function bundleCandidate(id, outdir, { sealWasm } = {}) {
+export async function bundleCandidate(id, outdir, { sealWasm, split = id === 'orderseal' } = {}) {
   mkdirSync(outdir, { recursive: true });
-  const split = id === 'orderseal';
   const plugins = [];
   if (sealWasm) {
     const inline = join(outdir, '..', `${basename(outdir)}-seal-inline.js`);

@@ -11,10 +11,12 @@
 //     seal, or when asked for it (the back office), or later, on demand.
 //
 // What this layer adds to the wasm classes, and nothing more:
-//   - fail closed: until init() has loaded a build and its self-test has
-//     passed, and forever after a failure (no WebAssembly, no
-//     crypto.getRandomValues, the .wasm did not load, the self-test failed,
-//     the module trapped), every call throws an `unavailable` error;
+//   - fail closed: until init() has loaded a build, and forever after a
+//     failure (no WebAssembly, no crypto.getRandomValues, the .wasm did not
+//     load, the self-test failed, the module trapped), every call throws an
+//     `unavailable` error; nothing is sealed before the build's self-test
+//     has passed (the seal build's runs just after init() resolves, or in
+//     the first seal if that comes sooner);
 //   - `seal()` returns a Promise and reads File / Blob / FileList values,
 //     which only JavaScript can do (asynchronously);
 //   - where WebCrypto is there (the `webcrypto` engine), `seal()` has it do
@@ -85,7 +87,7 @@ const isSources = (v) =>
  *   for the seal build (browsers only).
  */
 export function createApi({ full: loadFull, seal: loadSeal }) {
-  /** The build Sealer and Opener are made from, once it has passed its self-test. */
+  /** The build Sealer and Opener are made from, once loaded. */
   let glue = null;
   /** The full build once loaded (`glue` itself if init() chose it). */
   let fullGlue = null;
@@ -99,6 +101,8 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
   let initialising = null;
   /** The WebCrypto known-answer test, once started. */
   let webCryptoChecked = null;
+  /** Whether the seal build has passed its self-test. */
+  let sealTested = false;
 
   const unavailable = (message, cause) =>
     orderSealError('unavailable', `orderseal is unavailable: ${message}`, { cause });
@@ -154,6 +158,21 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
     return full ? { full: source } : { seal: source };
   }
 
+  /**
+   * The seal build's self-test (Rust: orderseal::selftest::run_seal_steps),
+   * once; a failure makes orderseal unavailable. (The core also runs it
+   * before its first prepare, whatever JavaScript does.)
+   */
+  function sealSelfTest() {
+    if (sealTested) return;
+    try {
+      call((g) => g.selfTest());
+    } catch (error) {
+      throw fail(error);
+    }
+    sealTested = true;
+  }
+
   /** Resolves once WebCrypto has passed its known-answer test. */
   function webCryptoWorks() {
     webCryptoChecked ??= checkWebCrypto(subtleCrypto());
@@ -175,25 +194,31 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
     // keeps the seal build's default source.
     const onlyFull = sources.full !== undefined && !('seal' in sources);
     if (loadSeal && hasWebCrypto() && !onlyFull) {
-      const module = await loadSeal(await resolve(sources.seal));
-      // Rust: orderseal::selftest::run_seal_steps.
-      module.selfTest();
-      glue = module;
-      // WebCrypto's known-answer test runs meanwhile, started in a task of
-      // its own so that none of it runs before init() resolves (the page is
-      // ready sooner); the first seal waits for it (or starts it), and if it
-      // failed, that seal and the later ones are the full build's (see
-      // Sealer.seal).
-      setTimeout(() => webCryptoWorks().catch(() => {}), 0);
+      glue = await loadSeal(await resolve(sources.seal));
+      // The self-tests run in a task of their own, after init() resolves:
+      // the core's seal steps, then WebCrypto's known-answer test. The
+      // first seal runs them itself if it comes sooner, and nothing is
+      // sealed before they pass (a Sealer only reads the public key). On
+      // an order page this took the self-test's 2 ms off the path to ready
+      // (V8 compiles each wasm function on its first call).
+      setTimeout(() => {
+        try {
+          sealSelfTest();
+          webCryptoWorks().catch(() => {});
+        } catch {
+          // orderseal is unavailable now: every later call says so.
+        }
+      }, 0);
       return;
     }
     glue = adoptFull(await loadFull(await resolve(sources.full)));
   }
 
   /**
-   * Loads a build and runs its self-test, once. Resolves when orderseal
-   * can be used; rejects with an `unavailable` error otherwise (and every
-   * later call throws it too).
+   * Loads a build, once, and runs its self-test (the seal build's just
+   * after, in a task of its own). Resolves when orderseal can be used;
+   * rejects with an `unavailable` error otherwise (and every later call
+   * throws it too).
    */
   function init(input) {
     initialising ??= (async () => {
@@ -390,6 +415,7 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
     async seal(fields, options = {}) {
       const values = await readFiles(fields);
       if (this.#engine === 'wasm') return this.#sealWasm(values, options);
+      sealSelfTest();
       try {
         await webCryptoWorks();
       } catch (error) {

@@ -30,13 +30,17 @@ export interface InitSources {
 
 /**
  * Loads a build and runs its known-answer self-test, once (later calls
- * return the same Promise): the seal build where WebCrypto is there and
+ * return the same Promise; the seal build's self-tests run just after it
+ * resolves, in a task of their own, and the first seal waits for them):
+ * the seal build where WebCrypto is there and
  * passes its own known-answer test (RFC 9180 A.3), the full build
  * otherwise, or when given only a full build (`{ full }` without a `seal`
  * member, or one full .wasm: the back office's Opener needs it). One `input` (not `{ seal, full }`) may be either build: it is
  * compiled and told apart by its exports. Rejects with `unavailable` if
  * WebAssembly or crypto.getRandomValues is missing, the module does not
- * load, or the self-test fails; then every call throws `unavailable` too.
+ * load, or the full build's self-test fails; then every call throws
+ * `unavailable` too. A seal build that fails its self-test makes the
+ * first seal reject with `unavailable`, and every later call throw it.
  */
 export function init(input?: InitInput | Promise<InitInput> | InitSources): Promise<void>;
 export default init;

@@ -33,8 +33,9 @@
 //! whose `code` is [`Error::code`].
 //!
 //! **Fail closed**: the self-test runs once, before the first `Sealer` or
-//! `Opener` is built; if it failed, every constructor and method refuses
-//! with `unavailable`.
+//! `Opener` is built (the seal build: before the first `prepare`; its glue
+//! runs it just after loading, off the page's path to ready); if it failed,
+//! every constructor and method that needs it refuses with `unavailable`.
 //!
 //! [`PublicKey::parse`]: crate::PublicKey::parse
 //! [`PrivateKey::parse`]: crate::PrivateKey::parse

@@ -339,6 +339,24 @@ for (const [missing, remove] of [
   });
 }
 
+test('with stuck random numbers, the self-test after init() fails and nothing is posted', async ({ page }) => {
+  // The seal build's self-test runs once init() has resolved (a task of its
+  // own): a Sealer can be made before it, but no seal. Two submission ids
+  // that come out equal fail it.
+  const sent = recordRequests(page);
+  await page.addInitScript(() => {
+    Object.defineProperty(Crypto.prototype, 'getRandomValues', { value: (array) => array.fill(0) });
+  });
+  await open(page);
+  await fillOrder(page, { withFile: false });
+  await page.click('#send');
+  await expect(page.locator('#status')).toHaveAttribute('role', 'alert');
+  await expect(page.locator('#status')).toHaveText(/cannot encrypt/);
+  await page.waitForTimeout(300);
+  expect(posts()).toHaveLength(0);
+  expectNoPlaintext(sent);
+});
+
 test('with the scripts blocked, a native submission posts no sensitive field', async ({ page }) => {
   const sent = recordRequests(page);
   await page.route('**/pkg/**', (route) => route.abort());
