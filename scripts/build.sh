@@ -33,11 +33,16 @@ cd "$ROOT"
 # the seal build 0.7 KiB smaller gzipped and ready about 1 ms sooner.
 WASM_OPT_FLAGS="${WASM_OPT_FLAGS:--Oz --one-caller-inline-max-function-size=200}"
 # The seal build, what an order page downloads: one-caller inlining capped
-# lower (50: 0.2 KB less gzipped than 200, measured 2026-12-06), and
+# lower and small functions always inlined (30 and 5: 0.1 KB less gzipped
+# than 50 and binaryen's 2, a sweep of 10-40 x 3-6 on 2026-12-06);
+# --low-memory-unused, which lets binaryen fold constant offsets into loads
+# and stores, sound here because Rust's wasm32 output puts its 1 MiB stack
+# first (addresses 0 to 1 MiB, growing down) so that the low 1 KiB is only
+# reached by a stack already about to overflow (0.1 KB less); and
 # --converge, the passes again until it stops shrinking (0.3 KB less, a few
 # seconds more). The full build, five times larger, built three times and
 # sealing in pure Rust where it is used, keeps the flags above.
-SEAL_WASM_OPT_FLAGS="${SEAL_WASM_OPT_FLAGS:--Oz --one-caller-inline-max-function-size=50 --converge}"
+SEAL_WASM_OPT_FLAGS="${SEAL_WASM_OPT_FLAGS:--Oz --one-caller-inline-max-function-size=30 --always-inline-max-function-size=5 --low-memory-unused --converge}"
 # What Rust 1.95's wasm32-unknown-unknown output uses by default. wasm-opt
 # also reads them from the module's `target_features` section; stating them
 # keeps it working if that section is ever missing (it then rejects a module

@@ -32,6 +32,7 @@ use crate::keys::{random_error, KeyId, Keyring, PrivateKey, PublicKey};
 use crate::limits::{MAX_ENVELOPE_BYTES, MAX_FORM_ID_BYTES};
 use crate::suite::{ENC_LEN, TAG_LEN};
 use crate::text::{decimal, decimal_len};
+use crate::wipe::Wiped;
 use crate::{b64, json_out, padding, schedule, Error, Fields, Limit, Suite};
 
 /// An envelope format version (`v`, docs/FORMAT.md §3). Each has its own
@@ -390,6 +391,7 @@ impl Sealer {
         };
         let mut padded = fields.to_plaintext()?;
         padding::pad_in_place(&mut padded);
+        let padded = Wiped::from(padded);
         Ok(Prepared {
             aad: header.aad(),
             header,
@@ -417,7 +419,7 @@ fn checked(envelope: Envelope) -> Result<Envelope, Error> {
 pub struct Prepared {
     header: Header,
     aad: Vec<u8>,
-    padded: Zeroizing<Vec<u8>>,
+    padded: Wiped,
     recipient: [u8; ENC_LEN],
 }
 
@@ -474,7 +476,7 @@ impl Prepared {
 pub struct Keyed {
     header: Header,
     aad: Vec<u8>,
-    padded: Zeroizing<Vec<u8>>,
+    padded: Wiped,
     enc: Vec<u8>,
     key: schedule::AeadKey,
 }

@@ -39,6 +39,7 @@ pub mod schedule;
 pub mod selftest;
 pub mod suite;
 mod text;
+mod wipe;
 
 #[cfg(target_arch = "wasm32")]
 #[allow(unsafe_code)]

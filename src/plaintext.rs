@@ -36,8 +36,9 @@ use crate::limits::{
 use crate::text::{decimal, decimal_len};
 use crate::{b64, json_out, Error, Limit};
 
-/// A file attached to a form (e.g. a purchase order PDF).
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// A file attached to a form (e.g. a purchase order PDF). Zeroized on
+/// drop, its bytes by [`crate::wipe`] (they may be megabytes).
+#[derive(Clone, PartialEq, Eq, Zeroize)]
 pub struct FileValue {
     /// The file's name as the customer's system gave it.
     pub name: String,
@@ -47,6 +48,15 @@ pub struct FileValue {
     /// version 1 and in the JSON callers hand in).
     pub data: Vec<u8>,
 }
+
+impl Drop for FileValue {
+    fn drop(&mut self) {
+        crate::wipe::wipe(&mut self.data);
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for FileValue {}
 
 impl fmt::Debug for FileValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -20,12 +20,13 @@ use crate::prelude::*;
 
 use core::cell::RefCell;
 
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroize;
 
 use super::rules;
 use super::values::{self, Reader, Value};
 use super::SingleThreaded;
 use crate::text::decimal;
+use crate::wipe::Wiped;
 use crate::{Error, Keyed, Prepared, PublicKey, Sealer};
 
 #[link(wasm_import_module = "orderseal")]
@@ -159,10 +160,10 @@ impl State {
 /// # Safety
 /// `ptr` and `len` are what `alloc(len)` returned and the length asked
 /// for, and the glue uses them no more.
-unsafe fn input(ptr: *mut u8, len: usize) -> Zeroizing<Vec<u8>> {
+unsafe fn input(ptr: *mut u8, len: usize) -> Wiped {
     // SAFETY: `alloc` made a Vec<u8> of capacity `len` at `ptr` (see its
     // contract above), and the glue wrote all `len` bytes.
-    Zeroizing::new(unsafe { Vec::from_raw_parts(ptr, len, len) })
+    Wiped::new(unsafe { Vec::from_raw_parts(ptr, len, len) })
 }
 
 /// `len` bytes for the glue to write an input into.
