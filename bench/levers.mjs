@@ -25,8 +25,16 @@ const FEATURES = [
   '--enable-multivalue',
 ];
 const STRIP = ['--strip-debug', '--strip-producers', '--strip-target-features'];
-// build.sh's default SEAL_WASM_OPT_FLAGS.
-const RELEASE = ['-Oz', '--one-caller-inline-max-function-size=50', '--converge'];
+// build.sh's default SEAL_WASM_OPT_FLAGS, read from build.sh itself (a copy
+// here went stale once), or what the environment set for this build.
+function releaseFlags() {
+  if (process.env.SEAL_WASM_OPT_FLAGS) return process.env.SEAL_WASM_OPT_FLAGS.trim().split(/\s+/);
+  const script = readFileSync(new URL('../scripts/build.sh', import.meta.url), 'utf8');
+  const found = /^SEAL_WASM_OPT_FLAGS="\$\{SEAL_WASM_OPT_FLAGS:-([^}"]*)\}"$/m.exec(script);
+  if (!found) throw new Error('levers: no default SEAL_WASM_OPT_FLAGS in scripts/build.sh');
+  return found[1].trim().split(/\s+/);
+}
+const RELEASE = releaseFlags();
 
 /** The variants; `flags: []` is cargo's output, stripped, no optimisation. */
 export const VARIANTS = [

@@ -38,7 +38,7 @@ use crate::{b64, json_out, Error, Limit};
 
 /// A file attached to a form (e.g. a purchase order PDF). Zeroized on
 /// drop, its bytes by [`crate::wipe`] (they may be megabytes).
-#[derive(Clone, PartialEq, Eq, Zeroize)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct FileValue {
     /// The file's name as the customer's system gave it.
     pub name: String,
@@ -49,9 +49,19 @@ pub struct FileValue {
     pub data: Vec<u8>,
 }
 
+/// By hand, not derived: a derived `zeroize` would clear `data` with
+/// zeroize's volatile stores, and `Fields`' derived `ZeroizeOnDrop` calls
+/// it before any `Drop` of ours (about 0.3 ms a MiB in wasm).
+impl Zeroize for FileValue {
+    fn zeroize(&mut self) {
+        crate::wipe::wipe(&mut self.data);
+        self.name.zeroize();
+        self.media_type.zeroize();
+    }
+}
+
 impl Drop for FileValue {
     fn drop(&mut self) {
-        crate::wipe::wipe(&mut self.data);
         self.zeroize();
     }
 }
@@ -771,6 +781,23 @@ mod tests {
         )
         .expect("valid");
         f
+    }
+
+    #[test]
+    fn zeroizing_fields_wipes_and_frees_each_files_bytes() {
+        let mut fields = sample();
+        fields.zeroize();
+        assert!(fields.entries.is_empty());
+
+        let mut file = FileValue {
+            name: "po.pdf".into(),
+            media_type: "application/pdf".into(),
+            data: b"%PDF-1.7".to_vec(),
+        };
+        file.zeroize();
+        // The bytes went through `wipe`, which leaves no allocation behind.
+        assert_eq!(file.data.capacity(), 0);
+        assert!(file.name.is_empty() && file.media_type.is_empty());
     }
 
     #[test]
