@@ -49,7 +49,7 @@ const SETTINGS = {
   phaseRounds: QUICK ? 3 : 15, // fresh contexts per compilation mode for bench/phases.mjs
   orderRounds: QUICK ? 2 : 10, // rounds of `orderBatch` seals per candidate (plus one warm-up round)
   orderBatch: QUICK ? 20 : 50,
-  fileRounds: QUICK ? 2 : 10, // one 1 MiB seal per candidate per round (plus one warm-up round)
+  fileRounds: QUICK ? 2 : 30, // one 1 MiB seal per candidate per round (plus one warm-up round)
   criterion: { measurement: QUICK ? 1 : 3, warmup: 1, samples: QUICK ? 10 : 20 },
   cliCount: QUICK ? 2000 : 20000,
 };

@@ -10,8 +10,11 @@
 /** `error.name` of every error orderseal throws or reports. */
 export const ERROR_NAME = 'OrderSealError';
 
+// `@__PURE__`: a bundle that never reads these lists leaves them out (a
+// call to Object.freeze is otherwise kept for its possible side effects).
+
 /** The core's error codes (docs/FORMAT.md §8), in that order. */
-export const CODES = Object.freeze([
+export const CODES = /* @__PURE__ */ Object.freeze([
   'envelope_malformed',
   'unsupported_version',
   'unsupported_suite',
@@ -36,7 +39,7 @@ export const CODES = Object.freeze([
  * around sealing: the browser's validation, the network, the server, the
  * page's markup.
  */
-export const ATTACH_CODES = Object.freeze([
+export const ATTACH_CODES = /* @__PURE__ */ Object.freeze([
   'invalid_input',
   'network_error',
   'server_rejected',

@@ -25,7 +25,10 @@ const budget = (name, bytes) => Number(process.env[`SIZE_BUDGET_${name}`] ?? byt
 const BUDGETS = {
   seal: budget('SEAL', 36_900),
   sealInline: budget('SEAL_INLINE', 35_400),
-  sealGlue: budget('SEAL_GLUE', 4_400),
+  // Raised from 4,400 when the glue began to write strings' UTF-8 itself
+  // (2 KB order's encoding 3x faster; +17 B in the minified bundle, its
+  // comments the rest).
+  sealGlue: budget('SEAL_GLUE', 4_900),
   layer: budget('LAYER', 21_300),
   total: budget('TOTAL', 61_000),
   full: budget('FULL', 178_000),

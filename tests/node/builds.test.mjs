@@ -352,6 +352,42 @@ test('the seal build\'s allocator: 300 seals of mixed sizes, refusals in between
   assert.ok(grown <= 8 * 1024 * 1024, `the seal build's memory grew by ${grown} bytes over 300 seals`);
 });
 
+// The seal build's glue writes text as UTF-8 itself (ASCII by hand, the
+// rest by TextEncoder.encodeInto): every kind of string must arrive as
+// TextEncoder would write it, a lone surrogate as U+FFFD.
+test('the seal build carries text as TextEncoder writes it: ASCII, then any other character, astral ones, lone surrogates', async () => {
+  const { api } = builds();
+  await api.init();
+  assert.equal(api.build(), 'seal');
+  const fields = {
+    ascii: 'Engraved fountain pen',
+    'straße': 'Müller-Lüdenscheidt',
+    leading: 'éclair, then ASCII',
+    astral: 'pen 🖋️ and 𝄞 at the end 😀',
+    lone: 'a\uD800b\uDC00',
+    empty: '',
+    long: `${'x'.repeat(5000)}ü${'y'.repeat(5000)}`,
+    list: ['', 'ü', 'x😀', 'plain'],
+  };
+  const sealer = new api.Sealer(key.public_jwk, { expectedKeyId: key.kid });
+  const opener = new Opener();
+  opener.addKey(key.private_pkcs8_pem);
+  try {
+    const { json } = await sealer.seal(fields, { formId: 'order' });
+    const opened = opener.open(json);
+    assert.deepEqual(opened.fields, { ...fields, lone: 'a\uFFFDb\uFFFD' });
+    assert.equal(opened.form, 'order');
+    // The options' text goes the same way: the core sees the ü and refuses it.
+    await assert.rejects(sealer.seal(fields, { formId: 'bestellung-ü' }), {
+      code: 'plaintext_invalid',
+      message: /form id/,
+    });
+  } finally {
+    sealer.free();
+    opener.free();
+  }
+});
+
 // js/index.js loads the seal build from web/orderseal_seal_inline.js
 // (scripts/inline-wasm.mjs) where the browser can gunzip: it must be the
 // .wasm file itself, which browsers that cannot gunzip fetch instead.
