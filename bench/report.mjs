@@ -77,7 +77,11 @@ function glance(data) {
   const out = [
     `- 2 KB order: orderseal's median seal takes ${times(o.order_ms.median, f['hpke-core'].order_ms.median)} @hpke/core's (same suite on WebCrypto) and ${times(o.order_ms.median, f.webcrypto.order_ms.median)} the bare-WebCrypto floor's.`,
     `- 1 MiB file: @hpke/core seals ${times(f['hpke-core'].file_mib_per_s, o.file_mib_per_s)} and the floor ${times(f.webcrypto.file_mib_per_s, o.file_mib_per_s)} as many MiB/s as orderseal (which seals the file's bytes after its JSON document, format version 2, and base64url-encodes the sealed result into the envelope: ${int(o.output_bytes?.file)} bytes of output for 1 MiB).`,
-    `- Download: orderseal is ${times(s.orderseal.total.gzip, s['hpke-core'].total.gzip)} @hpke/core's gzip size; its .wasm is ${((100 * s.orderseal.wasm.gzip) / s.orderseal.total.gzip).toFixed(0)} % of it.`,
+    `- Download: orderseal is ${times(s.orderseal.total.gzip, s['hpke-core'].total.gzip)} @hpke/core's gzip size; ${
+      s.orderseal.wasm.gzip > 0
+        ? `its .wasm is ${((100 * s.orderseal.wasm.gzip) / s.orderseal.total.gzip).toFixed(0)} % of it.`
+        : 'its .wasm comes inlined in its JavaScript (one file).'
+    }`,
   ];
   const n = data.native?.results;
   if (n?.seal_order_2kb) {
