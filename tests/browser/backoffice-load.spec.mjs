@@ -175,8 +175,10 @@ test.describe('back-office page, 6,000 envelopes', () => {
     expect(roundTrips.length).toBeGreaterThanOrEqual(2);
     expect(keystrokes).toHaveLength(3);
     // Decrypting on the main thread would stall it for the whole batch
-    // (seconds); these bounds leave room for two shared, busy cores.
-    expect(median(roundTrips)).toBeLessThan(250);
+    // (5 to 7 s here); these bounds leave room for two shared, busy cores
+    // (a median round trip of 30 ms alone, 269 ms in a CI run beside the
+    // other browser tests).
+    expect(median(roundTrips)).toBeLessThan(1000);
     expect(worstTrip).toBeLessThan(2500);
     expect(worstKey).toBeLessThan(2500);
     expect(worstFrame).toBeLessThan(2500);
