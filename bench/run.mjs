@@ -100,6 +100,15 @@ const sampler = setInterval(() => load.samples.push(loadavg()[0]), 5000);
 sampler.unref();
 log(`load average at start: ${load.start.join(' ')}`);
 
+// What the harness needs beyond the build's own set-up: Chromium, twiggy.
+{
+  const res = spawnSync('bash', ['scripts/setup.sh', '--browser', '--bench'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  if (res.status !== 0) {
+    log(`the set-up failed (exit ${res.status}); nothing measured`);
+    process.exit(1);
+  }
+}
+
 if (!args.has('--no-build')) {
   log('npm run build (scripts/build.sh)…');
   const res = spawnSync('bash', ['scripts/build.sh'], { cwd: ROOT, stdio: ['ignore', 2, 2] });

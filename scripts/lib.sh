@@ -12,6 +12,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT
 
 WASM_PACK_VERSION="0.15.1"
+# twiggy, for `npm run bench` only (setup.sh --bench): what the seal build's bytes are.
+TWIGGY_VERSION="0.8.0"
 WASM_TARGET="wasm32-unknown-unknown"
 CHROMIUM="/usr/bin/chromium"
 CHROMEDRIVER="/usr/bin/chromedriver"

@@ -3,6 +3,7 @@
 #
 #   bash scripts/setup.sh            Rust target, wasm-pack, wasm-bindgen-cli, npm deps
 #   bash scripts/setup.sh --browser  the same, plus Debian's chromium + chromium-driver
+#   bash scripts/setup.sh --bench    the same, plus twiggy (`npm run bench` passes both)
 #
 # Idempotent and quick when everything is there: it compares versions and
 # installs only what is absent or wrong, one line per install saying why.
@@ -12,10 +13,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 want_browser=0
+want_bench=0
 for arg in "$@"; do
     case "$arg" in
     --browser) want_browser=1 ;;
-    *) die "setup.sh: unknown argument '$arg' (expected --browser)" ;;
+    --bench) want_bench=1 ;;
+    *) die "setup.sh: unknown argument '$arg' (expected --browser or --bench)" ;;
     esac
 done
 
@@ -65,6 +68,15 @@ if [ "$have_pack" != "$WASM_PACK_VERSION" ]; then
     cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked --force --quiet
     [ "$(tool_version wasm-pack)" = "$WASM_PACK_VERSION" ] ||
         die "wasm-pack $WASM_PACK_VERSION was installed but another wasm-pack comes first on PATH: $(command -v wasm-pack)"
+fi
+
+# --- twiggy, for the bench's report of what the seal build's bytes are ----
+if [ "$want_bench" -eq 1 ]; then
+    have_twiggy="$(tool_version twiggy)"
+    if [ "$have_twiggy" != "$TWIGGY_VERSION" ]; then
+        installing "twiggy $TWIGGY_VERSION" "npm run bench reports what the seal build's bytes are; found '${have_twiggy:-none}'; takes ~1 min"
+        cargo install twiggy --version "$TWIGGY_VERSION" --locked --force --quiet
+    fi
 fi
 
 # --- npm dev dependencies (binaryen's wasm-opt, Playwright) ---------------
