@@ -39,12 +39,24 @@ const CONTROL: [[u8; 6]; 32] = {
     table
 };
 
+/// Whether [`escape`] escapes `b`. Tested first, so that the bytes of
+/// ordinary text (nearly all of an order) cost three comparisons rather
+/// than a pass through `escape`'s match: in the wasm seal build, the two
+/// loops below took a tenth of the core's share of a 2 KB seal that way.
+#[inline(always)]
+const fn is_escaped(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
 /// The length of `s` as a JSON string, quotes included.
 pub(crate) fn string_len(s: &str) -> usize {
-    2 + s
-        .bytes()
-        .map(|b| escape(b).map_or(1, <[u8]>::len))
-        .sum::<usize>()
+    let mut len = 2 + s.len();
+    for b in s.bytes() {
+        if is_escaped(b) {
+            len += escape(b).map_or(0, |e| e.len() - 1);
+        }
+    }
+    len
 }
 
 /// Appends `s` as a JSON string.
@@ -53,6 +65,9 @@ pub(crate) fn push_string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let mut plain = 0;
     for (i, &b) in bytes.iter().enumerate() {
+        if !is_escaped(b) {
+            continue;
+        }
         if let Some(escaped) = escape(b) {
             out.extend_from_slice(&bytes[plain..i]);
             out.extend_from_slice(escaped);
@@ -100,6 +115,13 @@ mod tests {
             let want = serde_json::to_string(s).expect("a string serializes");
             assert_eq!(String::from_utf8(out).as_deref(), Ok(want.as_str()));
             assert_eq!(string_len(s), want.len());
+        }
+    }
+
+    #[test]
+    fn is_escaped_is_exactly_what_escape_escapes() {
+        for b in 0..=u8::MAX {
+            assert_eq!(is_escaped(b), escape(b).is_some(), "byte {b:#04x}");
         }
     }
 

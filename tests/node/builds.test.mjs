@@ -352,6 +352,56 @@ test('the seal build\'s allocator: 300 seals of mixed sizes, refusals in between
   assert.ok(grown <= 8 * 1024 * 1024, `the seal build's memory grew by ${grown} bytes over 300 seals`);
 });
 
+// The seal build's glue encodes values into one buffer that it keeps between
+// calls (js/seal.js `spare`). Code that runs while a value is being encoded
+// (a getter) and uses the glue itself must get a buffer of its own; an
+// encoding that fails must not leave anything behind for the next.
+test('the seal build\'s encoding buffer: a getter that uses the glue mid-encoding, a failed encoding; each seal opens as sealed', async () => {
+  const { api } = builds();
+  await api.init();
+  assert.equal(api.build(), 'seal');
+  const inner = [];
+  const file = { type: 'text/plain', data: new TextEncoder().encode('file bytes') };
+  Object.defineProperty(file, 'name', {
+    enumerable: true,
+    get() {
+      // A Sealer encodes its key: a second encoding inside the first.
+      inner.push(new api.Sealer(key.public_jwk, { expectedKeyId: key.kid }));
+      return 'nested.txt';
+    },
+  });
+  const fields = { before: 'x'.repeat(3000), attachment: file, after: 'ü'.repeat(100) };
+  const sealer = new api.Sealer(key.public_jwk);
+  // A file object whose members cannot be listed: the glue's encoding
+  // throws after writing `note`.
+  const unlistable = new Proxy(
+    {},
+    {
+      ownKeys() {
+        throw new Error('ownKeys trap');
+      },
+    },
+  );
+  try {
+    const { json } = await sealer.seal(fields, { formId: 'order' });
+    assert.equal(inner.length, 1);
+    assert.equal(inner[0].keyId, key.kid);
+    assert.deepEqual(opens(json), {
+      before: fields.before,
+      attachment: { name: 'nested.txt', type: 'text/plain', data: file.data },
+      after: fields.after,
+    });
+    const { json: second } = await inner[0].seal({ short: 'order' }, { formId: 'order' });
+    assert.deepEqual(opens(second), { short: 'order' });
+    await assert.rejects(sealer.seal({ note: 'y'.repeat(5000), po: unlistable }, { formId: 'order' }), /ownKeys trap/);
+    const { json: third } = await sealer.seal({ a: 'after a failed encoding' }, { formId: 'order' });
+    assert.deepEqual(opens(third), { a: 'after a failed encoding' });
+  } finally {
+    sealer.free();
+    for (const s of inner) s.free();
+  }
+});
+
 // The seal build's glue writes text as UTF-8 itself (ASCII by hand, the
 // rest by TextEncoder.encodeInto): every kind of string must arrive as
 // TextEncoder would write it, a lone surrogate as U+FFFD.
