@@ -15,14 +15,14 @@ export async function phases({ jwk, kid }) {
   };
   const gzip = Uint8Array.fromBase64(SEAL_WASM_GZIP_BASE64);
   step('decode');
-  // As js/index.js does it: compiled as it is gunzipped.
+  // As js/index.js does it: gunzipped, then compiled on this thread.
   const gunzip = new DecompressionStream('gzip');
   const writer = gunzip.writable.getWriter();
   writer.write(gzip);
   writer.close();
-  const module = await WebAssembly.compileStreaming(
-    new Response(gunzip.readable, { headers: { 'content-type': 'application/wasm' } }),
-  );
+  const bytes = await new Response(gunzip.readable).arrayBuffer();
+  step('gunzip');
+  const module = new WebAssembly.Module(bytes);
   step('compile');
   await initSeal({ module_or_path: module });
   step('instantiate');
