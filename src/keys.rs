@@ -170,8 +170,14 @@ impl PublicKey {
 
     /// Reads a 65-byte uncompressed SEC1 point `04 || x || y`: a
     /// coordinate that is not a field element (≥ p) or a point off the
-    /// curve is [`Error::KeyNotOnCurve`]. (An affine point is never the
-    /// identity.)
+    /// curve is [`Error::KeyNotOnCurve`].
+    ///
+    /// Nothing more to check: a point given by its two coordinates is
+    /// never the identity (SEC1 encodes that as the single octet 00, and
+    /// `(0, 0)` is off the curve, as `b ≠ 0`), so `p256::PublicKey::from_affine`,
+    /// whose only check that is, would only cost the seal build a
+    /// projective conversion and comparison, compiled on the first
+    /// `new Sealer`.
     pub(crate) fn from_uncompressed(sec1: &[u8; 65]) -> Result<Self, Error> {
         use p256::elliptic_curve::point::AffineCoordinates;
         let [0x04, coordinates @ ..] = sec1 else {
@@ -185,8 +191,7 @@ impl PublicKey {
             return Err(Error::KeyNotOnCurve);
         };
         Option::from(p256::AffinePoint::from_coordinates(&x, &y))
-            .and_then(|point| p256::PublicKey::from_affine(point).ok())
-            .map(|_| Self::from_checked_sec1(sec1))
+            .map(|_: p256::AffinePoint| Self::from_checked_sec1(sec1))
             .ok_or(Error::KeyNotOnCurve)
     }
 

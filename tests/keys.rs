@@ -974,6 +974,39 @@ proptest! {
         let _ = describe(&bytes);
     }
 
+    /// orderseal's own reading of an uncompressed point (the coordinates on
+    /// the curve, no identity check: `PublicKey::from_uncompressed`)
+    /// accepts and refuses exactly what p256's `PublicKey` does: random
+    /// coordinates (almost all off the curve), and real points with one
+    /// byte changed.
+    #[test]
+    fn uncompressed_points_are_accepted_exactly_as_p256_accepts_them(
+        x in any::<[u8; 32]>(),
+        y in any::<[u8; 32]>(),
+        seed in any::<[u8; 32]>(),
+        at in 1usize..65,
+        flip in 1u8..=255,
+    ) {
+        let mut random = [4u8; 65];
+        random[1..33].copy_from_slice(&x);
+        random[33..].copy_from_slice(&y);
+        let mut candidates = vec![random];
+        if let Ok(key) = PrivateKey::from_scalar(&seed) {
+            let point = key.public_key().to_sec1_uncompressed();
+            let mut changed = point;
+            changed[at] ^= flip;
+            candidates.extend([point, changed]);
+        }
+        for sec1 in candidates {
+            let ours = PublicKey::from_sec1(&sec1);
+            let theirs = p256::PublicKey::from_sec1_bytes(&sec1);
+            prop_assert_eq!(ours.is_ok(), theirs.is_ok(), "{:02x?}", sec1);
+            if ours.is_err() {
+                prop_assert_eq!(ours.err(), Some(Error::KeyNotOnCurve));
+            }
+        }
+    }
+
     #[test]
     fn sec1_round_trips_for_random_keys(seed in any::<[u8; 32]>()) {
         if let Ok(key) = PrivateKey::from_scalar(&seed) {
