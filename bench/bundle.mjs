@@ -41,7 +41,8 @@ export function gzip9(bytes) {
   return gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).length;
 }
 
-function sizesOf(dir, onDemand = []) {
+/** Sizes of the files in `dir` a page downloads (all but `onDemand`), raw and gzip -9. */
+export function sizesOf(dir, onDemand = []) {
   const files = readdirSync(dir).filter((f) => !f.endsWith('.json'));
   const out = { js: { raw: 0, gzip: 0 }, wasm: { raw: 0, gzip: 0 }, files: {}, onDemand: {} };
   for (const f of files) {

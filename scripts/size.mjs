@@ -11,11 +11,14 @@
 // where the browser cannot gunzip) and glue plus the JavaScript layer
 // (index.js, api.js, attach.js, errors.js, opener.js, webcrypto-check.js);
 // that total is the number that matters. The full build (the back office, and order pages without
-// WebCrypto) has budgets of its own. Budgets are gzip -9 bytes and can
+// WebCrypto) has budgets of its own. The order page bundled and minified
+// (what `npm run bench` measures) is held to the issue's 40 KiB. Budgets are gzip -9 bytes and can
 // be overridden for a trial: SIZE_BUDGET_WASM=200000 node scripts/size.mjs
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync, constants } from 'node:zlib';
 
 // gzip -9 budgets, in bytes. Set about 5% above what was measured when the
@@ -33,11 +36,15 @@ const BUDGETS = {
   layer: budget('LAYER', 21_300),
   total: budget('TOTAL', 61_000),
   full: budget('FULL', 178_000),
+  // The issue's goal for what an order page downloads (40 KiB), bundled and
+  // minified as bench/bundle.mjs does it: the figure the goal is about.
+  bundle: budget('BUNDLE', 40 * 1024),
   fullGlue: budget('FULL_GLUE', 7_900),
 };
 
 const args = process.argv.slice(2);
 const markdown = args.includes('--markdown');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = resolve(args.find((a) => !a.startsWith('--')) ?? 'pkg');
 
 const LAYER = ['index.js', 'api.js', 'attach.js', 'errors.js', 'opener.js', 'webcrypto-check.js'];
@@ -94,6 +101,26 @@ const rows = [
   { what: 'node: orderseal.js (glue)', files: ['node/orderseal.js'] },
   { what: 'bundler: orderseal_bg.wasm', files: ['bundler/orderseal_bg.wasm'] },
 ].map((row) => ({ ...row, ...measure(row.files) }));
+
+// The order page as an application bundles it (bench/candidates/orderseal.js,
+// esbuild, minified): what `npm run bench` measures against the goal. Only
+// for this checkout's pkg/, which that entry imports.
+if (dir === resolve(ROOT, 'pkg')) {
+  const { bundleCandidate, sizesOf } = await import('../bench/bundle.mjs');
+  const out = mkdtempSync(join(tmpdir(), 'orderseal-size-'));
+  try {
+    const { onDemand } = await bundleCandidate('orderseal', out);
+    const { total } = sizesOf(out, onDemand);
+    rows.splice(4, 0, {
+      what: 'order page, bundled and minified (esbuild; the .wasm inlined)',
+      raw: total.raw,
+      gzip: total.gzip,
+      budget: BUDGETS.bundle,
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const over = rows.filter((r) => r.budget !== undefined && r.gzip > r.budget);
