@@ -45,7 +45,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
 const SETTINGS = {
-  readyRounds: QUICK ? 3 : 15, // fresh contexts per candidate (plus one warm-up round)
+  // 30: the median of 15 moved by a millisecond or more between runs on these shared cores.
+  readyRounds: QUICK ? 3 : 30, // fresh contexts per candidate (plus one warm-up round)
   phaseRounds: QUICK ? 3 : 15, // fresh contexts per compilation mode for bench/phases.mjs
   orderRounds: QUICK ? 2 : 10, // rounds of `orderBatch` seals per candidate (plus one warm-up round)
   orderBatch: QUICK ? 20 : 50,
@@ -271,9 +272,15 @@ for (const id of all) {
   const ready = summary(r.ready);
   const order = summary(r.order);
   const file = summary(r.file);
+  // Each round measures every candidate once: the difference to the
+  // control's figure of the same round cancels the machine's load drifting
+  // from one round to the next (shown beside the target's figure, which is
+  // the difference of the two medians).
+  const paired = r.ready.map((ms, i) => ms - results.control.ready[i]);
   figures[id] = {
     ready_ms: ready,
     ready_over_control_ms: ready.median - controlReady,
+    ready_over_control_paired_ms: summary(paired).median,
     order_ms: order,
     order_per_s: 1000 / order.median,
     file_ms: file,
