@@ -143,7 +143,7 @@ function browserTable(data) {
         gz,
         `${ms(f.ready_ms.median, 1)} ms (min ${ms(f.ready_ms.min, 1)})`,
         isControl ? '(0)' : `${ms(f.ready_over_control_ms, 1)} ms`,
-        isControl || f.ready_over_control_paired_ms === undefined ? '(0)' : `${ms(f.ready_over_control_paired_ms, 1)} ms`,
+        isControl ? '(0)' : `${ms(f.ready_over_control_paired_ms, 1)} ms`,
         `${ms(f.order_ms.median, 3)} ms`,
         `${ms(f.order_ms.p90, 3)} ms`,
         isControl ? '—' : `${ms(f.file_ms.median, 1)} ms`,

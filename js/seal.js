@@ -85,16 +85,16 @@ const SPARE_MAX = 1 << 16;
  * made a 2 KB order's encoding three times slower.) Used through `encode`.
  */
 class Encoder {
-  buf = spare ?? new Uint8Array(4096);
+  buf;
   /** Bytes written to `buf`. */
   at = 0;
-
-  constructor() {
-    spare = null;
-  }
-
   /** The byte arrays: [where in `buf` they go, bytes]. */
   blobs = [];
+
+  constructor() {
+    this.buf = spare ?? new Uint8Array(4096);
+    spare = null;
+  }
 
   room(n) {
     const old = this.buf;
@@ -256,7 +256,6 @@ class Encoder {
   release() {
     const { buf } = this;
     buf.fill(0, 0, this.at);
-    this.blobs = [];
     if (buf.length <= SPARE_MAX) spare = buf;
   }
 }
