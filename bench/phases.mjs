@@ -48,16 +48,18 @@ export async function buildPhases() {
 }
 
 /**
- * Runs the probe in `rounds` fresh contexts (plus a warm-up) of `browser`;
+ * Runs the probe in `rounds` fresh contexts (plus a warm-up) of `browser`,
+ * each once `settle()` has resolved (if given) after its page loaded;
  * returns { phase: [ms, …] }.
  */
-export async function measurePhases(browser, origin, key, rounds) {
+export async function measurePhases(browser, origin, key, rounds, settle = null) {
   const out = Object.fromEntries(PHASES.map(([id]) => [id, []]));
   for (let r = 0; r <= rounds; r++) {
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
       await page.goto(`${origin}/`);
+      await settle?.();
       const t = await page.evaluate(
         async (k) => (await import('/dist/phases/index.js')).phases(k),
         key,

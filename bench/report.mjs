@@ -69,6 +69,19 @@ function onDemand(data) {
   return files.map(([f, z]) => `\`${f}\` (${kib(z.gzip)} gzip)`).join(' and ') + ', the full build';
 }
 
+/** How the fresh contexts waited for quiet cores before being timed (bench/quiet.mjs). */
+function settleText(data) {
+  const w = data.settle;
+  if (!w) {
+    return 'Each was timed as soon as its page had loaded (`--no-settle`), while Chromium was still busy opening the context.';
+  }
+  const how =
+    w.unknown > 0
+      ? `a fixed ${int(w.maxMs / 2)} ms (no \`/proc/stat\` here)`
+      : `${int(w.waited_ms.median)} ms (median; at most ${int(w.waited_ms.max)}), ${w.cut_off} of ${w.waited_ms.n} cut off at ${int(w.maxMs)} ms before the cores were quiet`;
+  return `Each was timed once its page had loaded and the cores were quiet again (\`bench/quiet.mjs\`: busy less than ${Math.round(w.busy * 100)} % of the last ${w.windowMs} ms), because opening a fresh context keeps Chromium busy for about half a second, which is the harness's own work and not what a customer's page waits for; the wait took ${how}. The same wait comes before the sealing rounds and each step-by-step probe.`;
+}
+
 /** Ratios computed from this run's figures (no judgement: arithmetic). */
 function glance(data) {
   const f = data.figures;
@@ -232,7 +245,7 @@ function phasesSection(data) {
     'The steps of `init()` and the first `new Sealer`, one at a time',
     '(`bench/phases.mjs`: the seal build\'s glue called directly, on the',
     '.wasm inlined in `web/orderseal_seal_inline.js`, as `init()` reads it),',
-    `medians of ${data.settings.phaseRounds} fresh contexts in each mode:`,
+    `medians of ${data.settings.phaseRounds} fresh contexts in each mode${data.settle ? ', each timed once the cores were quiet' : ''}:`,
     '',
     row(['step', ...modes.map(([, what]) => what)]),
     row(['---', ...modes.map(() => '---:')]),
@@ -389,7 +402,7 @@ How it is measured:
   import (JWK, base64, armored key or hex), timed in the page, each in a
   fresh browser context (nothing cached), ${data.settings.readyRounds} per candidate after a
   warm-up round; rounds alternate the candidates, each round in another
-  order. "ready − control" subtracts the empty module's median (the
+  order. ${settleText(data)} "ready − control" subtracts the empty module's median (the
   target's figure); "paired" is the median over rounds of each round's
   difference to the control's figure of that round, which cancels the
   machine's load changing between rounds.

@@ -8,6 +8,8 @@
 //   node bench/run.mjs --no-build    measure what pkg/ holds now
 //   node bench/run.mjs --quick       fewer rounds, a smoke test: writes target/bench-quick/, not docs/
 //   node bench/run.mjs --no-native   skip cargo bench and the CLI batch
+//   node bench/run.mjs --no-settle   time each fresh context as soon as its page
+//                                    has loaded, without waiting for quiet cores
 //
 // The targets are goals, not tests: a miss is printed and the exit code is
 // still 0. The exit code is 1 only when the harness itself fails (the build,
@@ -22,8 +24,9 @@
 //      bench/phases.mjs: a probe of the steps of orderseal's init();
 //   3. bench/server.mjs on 127.0.0.1 (COOP/COEP, no-store), Debian's
 //      Chromium with the flags of playwright.config.mjs:
-//      - time to ready: a fresh context per measurement, rounds alternating
-//        the candidates (each round in another order);
+//      - time to ready: a fresh context per measurement, timed once the
+//        cores are quiet again after opening it (bench/quiet.mjs), rounds
+//        alternating the candidates (each round in another order);
 //      - sealing: one page per candidate in one context, rounds alternating
 //        the candidates, the first round of each kind a discarded warm-up;
 //      - each candidate's last ciphertexts opened in Node (bench/keys.mjs);
@@ -37,6 +40,8 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { QUIET, untilQuiet } from './quiet.mjs';
+
 // Only Node's own modules above: the npm ones (esbuild, Playwright, the
 // peers) are imported after the build, whose set-up (scripts/setup.sh)
 // installs them on a fresh clone.
@@ -44,6 +49,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
+const SETTLE = !args.has('--no-settle');
 const SETTINGS = {
   // 30: the median of 15 moved by a millisecond or more between runs on these shared cores.
   readyRounds: QUICK ? 3 : 30, // fresh contexts per candidate (plus one warm-up round)
@@ -157,6 +163,9 @@ const browser = await chromium.launch({ ...config.use.launchOptions, headless: t
 const results = Object.fromEntries(all.map((id) => [id, { ready: [], order: [], file: [] }]));
 const phaseTimes = {};
 let pageInfo = null;
+// How long each fresh context waited for quiet cores (bench/quiet.mjs).
+const waits = [];
+const settle = SETTLE ? async () => waits.push(await untilQuiet()) : null;
 
 async function openPage(context) {
   const page = await context.newPage();
@@ -179,6 +188,7 @@ try {
           }
           log(`page: crossOriginIsolated ${pageInfo.crossOriginIsolated}, timer step ${pageInfo.timerStep} ms`);
         }
+        await settle?.();
         const ms = await page.evaluate(([i, k]) => globalThis.bench.ready(i, k), [id, keys.public[keyFor(id)]]);
         if (r > 0) results[id].ready.push(ms);
       } finally {
@@ -191,14 +201,14 @@ try {
   // compilation of wasm functions (on first call), then with every function
   // compiled up front (a second Chromium, --no-wasm-lazy-compilation).
   log(`time to ready, step by step: ${SETTINGS.phaseRounds} fresh contexts with lazy and with eager wasm compilation…`);
-  phaseTimes.lazy = await measurePhases(browser, server.origin, keys.public.orderseal, SETTINGS.phaseRounds);
+  phaseTimes.lazy = await measurePhases(browser, server.origin, keys.public.orderseal, SETTINGS.phaseRounds, settle);
   const eager = await chromium.launch({
     ...config.use.launchOptions,
     args: [...(config.use.launchOptions.args ?? []), '--js-flags=--no-wasm-lazy-compilation'],
     headless: true,
   });
   try {
-    phaseTimes.eager = await measurePhases(eager, server.origin, keys.public.orderseal, SETTINGS.phaseRounds);
+    phaseTimes.eager = await measurePhases(eager, server.origin, keys.public.orderseal, SETTINGS.phaseRounds, settle);
   } finally {
     await eager.close();
   }
@@ -215,6 +225,7 @@ try {
     pageInfo.sealingPagesVisible = (pageInfo.sealingPagesVisible ?? true) && info.visibilityState === 'visible';
     await pages[id].evaluate(([i, k]) => globalThis.bench.ready(i, k), [id, keys.public[keyFor(id)]]);
   }
+  await settle?.();
   log(`2 KB order: ${SETTINGS.orderRounds} rounds (+1 warm-up) of ${SETTINGS.orderBatch} seals per candidate…`);
   for (let r = 0; r <= SETTINGS.orderRounds; r++) {
     for (const id of rotate(all, r)) {
@@ -325,6 +336,15 @@ const data = {
   versions,
   page: pageInfo,
   settings: SETTINGS,
+  settle: SETTLE
+    ? {
+        ...QUIET,
+        waited_ms: summary(waits.map((w) => w.ms)),
+        quiet: waits.filter((w) => w.quiet === true).length,
+        cut_off: waits.filter((w) => w.quiet === false).length,
+        unknown: waits.filter((w) => w.quiet === null).length,
+      }
+    : null,
   candidates: CANDIDATES,
   sizes,
   figures,
