@@ -448,7 +448,7 @@ impl Prepared {
         let enc: [u8; ENC_LEN] = enc
             .try_into()
             .map_err(|_| bad("an ephemeral key that is not 65 bytes"))?;
-        if crate::PublicKey::from_uncompressed(&enc).is_err() {
+        if crate::PublicKey::check_uncompressed(&enc).is_err() {
             return Err(bad(
                 "an ephemeral key that is not an uncompressed P-256 point",
             ));

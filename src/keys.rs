@@ -179,6 +179,15 @@ impl PublicKey {
     /// projective conversion and comparison, compiled on the first
     /// `new Sealer`.
     pub(crate) fn from_uncompressed(sec1: &[u8; 65]) -> Result<Self, Error> {
+        Self::check_uncompressed(sec1)?;
+        Ok(Self::from_checked_sec1(sec1))
+    }
+
+    /// [`PublicKey::from_uncompressed`]'s checks alone, for a point that is
+    /// checked but not kept (the ephemeral key WebCrypto returns to a seal),
+    /// whose fingerprint would be two SHA-256 blocks and a key id for
+    /// nothing.
+    pub(crate) fn check_uncompressed(sec1: &[u8; 65]) -> Result<(), Error> {
         use p256::elliptic_curve::point::AffineCoordinates;
         let [0x04, coordinates @ ..] = sec1 else {
             return Err(Error::key_malformed(
@@ -191,7 +200,7 @@ impl PublicKey {
             return Err(Error::KeyNotOnCurve);
         };
         Option::from(p256::AffinePoint::from_coordinates(&x, &y))
-            .map(|_: p256::AffinePoint| Self::from_checked_sec1(sec1))
+            .map(|_: p256::AffinePoint| ())
             .ok_or(Error::KeyNotOnCurve)
     }
 
