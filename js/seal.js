@@ -78,6 +78,9 @@ const THREW = Symbol('threw');
 let spare = null;
 const SPARE_MAX = 1 << 16;
 
+/** From this many UTF-16 units, `Encoder.text` leaves all of a string to encodeInto. */
+const LONG_TEXT = 256;
+
 /**
  * Values in the encoding, in one buffer (zeroed once copied into the
  * module's memory, or when encoding fails), but for byte arrays, copied
@@ -114,13 +117,18 @@ class Encoder {
 
   // UTF-8 as TextEncoder writes it (a lone surrogate as U+FFFD): ASCII by
   // hand, from the first other character by encodeInto (at most 3 bytes
-  // per UTF-16 unit), after the room for the tag and length.
+  // per UTF-16 unit), after the room for the tag and length. Text of
+  // `LONG_TEXT` characters or more goes to encodeInto at once: a call costs
+  // about 0.5 µs, but it then writes twice as fast as the loop (a 1,520
+  // character note: 2.4 against 4.4 µs, Chromium 156).
   text(s, tag = TEXT) {
     this.room(5 + 3 * s.length);
     const { buf } = this;
     const start = this.at + 5;
     let n = 0;
-    for (let c; n < s.length && (c = s.charCodeAt(n)) < 0x80; n++) buf[start + n] = c;
+    if (s.length < LONG_TEXT) {
+      for (let c; n < s.length && (c = s.charCodeAt(n)) < 0x80; n++) buf[start + n] = c;
+    }
     if (n < s.length) n += utf8.encodeInto(s.slice(n), buf.subarray(start + n)).written;
     this.head(tag, n);
     this.at += n;

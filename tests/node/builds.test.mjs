@@ -403,8 +403,9 @@ test('the seal build\'s encoding buffer: a getter that uses the glue mid-encodin
 });
 
 // The seal build's glue writes text as UTF-8 itself (ASCII by hand, the
-// rest by TextEncoder.encodeInto): every kind of string must arrive as
-// TextEncoder would write it, a lone surrogate as U+FFFD.
+// rest by TextEncoder.encodeInto; strings of 256 UTF-16 units or more all
+// by encodeInto): every kind of string must arrive as TextEncoder would
+// write it, a lone surrogate as U+FFFD.
 test('the seal build carries text as TextEncoder writes it: ASCII, then any other character, astral ones, lone surrogates', async () => {
   const { api } = builds();
   await api.init();
@@ -417,6 +418,10 @@ test('the seal build carries text as TextEncoder writes it: ASCII, then any othe
     lone: 'a\uD800b\uDC00',
     empty: '',
     long: `${'x'.repeat(5000)}ü${'y'.repeat(5000)}`,
+    below: 'a'.repeat(255),
+    at: 'b'.repeat(256),
+    longStartingOther: `ß${'c'.repeat(300)}`,
+    longLone: `\uDC00${'d'.repeat(300)}\uD800`,
     list: ['', 'ü', 'x😀', 'plain'],
   };
   const sealer = new api.Sealer(key.public_jwk, { expectedKeyId: key.kid });
@@ -425,7 +430,11 @@ test('the seal build carries text as TextEncoder writes it: ASCII, then any othe
   try {
     const { json } = await sealer.seal(fields, { formId: 'order' });
     const opened = opener.open(json);
-    assert.deepEqual(opened.fields, { ...fields, lone: 'a\uFFFDb\uFFFD' });
+    assert.deepEqual(opened.fields, {
+      ...fields,
+      lone: 'a\uFFFDb\uFFFD',
+      longLone: `\uFFFD${'d'.repeat(300)}\uFFFD`,
+    });
     assert.equal(opened.form, 'order');
     // The options' text goes the same way: the core sees the ü and refuses it.
     await assert.rejects(sealer.seal(fields, { formId: 'bestellung-ü' }), {
