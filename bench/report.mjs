@@ -10,21 +10,27 @@ const KiB = 1024;
 /** The issue's goals, each { name, goal, actual, pass } (pass null: not measured). */
 export function evaluateTargets(data) {
   const f = data.figures.orderseal;
+  const floor = data.figures.webcrypto;
   const size = data.sizes.orderseal;
   const open = data.native?.results?.open_order_2kb;
+  // The floor's figure of the same run beside the browser's seal figures:
+  // on shared cores every WebCrypto candidate slows down together, and a
+  // miss reads differently when the bare WebCrypto calls took half as long
+  // again as usual.
+  const withFloor = (text, value) => (floor ? `${text} (the floor: ${value(floor)})` : text);
   return [
     {
       id: 'seal_2kb',
       name: '2 KB order, seal median (browser)',
       goal: '≤ 0.25 ms',
-      actual: `${f.order_ms.median.toFixed(3)} ms`,
+      actual: withFloor(`${f.order_ms.median.toFixed(3)} ms`, (w) => `${w.order_ms.median.toFixed(3)} ms`),
       pass: f.order_ms.median <= 0.25,
     },
     {
       id: 'seal_1mib',
       name: '1 MiB file, seal throughput (browser)',
       goal: '≥ 250 MiB/s',
-      actual: `${f.file_mib_per_s.toFixed(1)} MiB/s`,
+      actual: withFloor(`${f.file_mib_per_s.toFixed(1)} MiB/s`, (w) => `${w.file_mib_per_s.toFixed(1)} MiB/s`),
       pass: f.file_mib_per_s >= 250,
     },
     {
