@@ -32,7 +32,7 @@ function cpuTicks() {
 }
 
 /** The share of the time between two `cpuTicks()` the cores were busy. */
-export const busyShare = (a, b) => (b.busy - a.busy) / Math.max(1, b.total - a.total);
+const busyShare = (a, b) => (b.busy - a.busy) / Math.max(1, b.total - a.total);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
