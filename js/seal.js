@@ -145,11 +145,12 @@ class Encoder {
   }
 
   /** A string, bytes, or (`other`, by default `opaque`) anything else. */
-  scalar(v, other = () => this.opaque(v)) {
+  scalar(v, other) {
     const bytes = asBytes(v);
     if (typeof v === 'string') this.text(v);
     else if (bytes) this.bytes(bytes);
-    else other();
+    else if (other) other();
+    else this.opaque(v);
   }
 
   /** An object's members `names`, read as `Reflect.get` does, left out if undefined. */
@@ -177,7 +178,7 @@ class Encoder {
     if (!entries) return this.opaque(v);
     this.head(OBJECT, entries.length);
     for (const [name, value] of entries) {
-      this.scalar(name, () => this.opaque(name));
+      this.scalar(name);
       this.value(value);
     }
   }
@@ -397,12 +398,12 @@ export class KeyedSeal extends Handle {
 
   /**
    * `intoEnvelopeHead(ctLength)` → `{ head, envelope, submissionId }`: the
-   * envelope's JSON up to its `ct`, and the envelope without `ct`. Uses this
-   * one up.
+   * envelope's JSON up to its `ct`, and the envelope with `ct` empty. Uses
+   * this one up.
    */
   intoEnvelopeHead(ctLength) {
     const head = outputText(wasm.keyed_into_head(this.take(), ctLength));
-    const { ct, ...envelope } = JSON.parse(`${head}"}`);
+    const envelope = JSON.parse(`${head}"}`);
     return { head, envelope, submissionId: envelope.sid };
   }
 }

@@ -75,8 +75,9 @@ impl fmt::Debug for FileValue {
     }
 }
 
-/// The value of one form field.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// The value of one form field. Zeroized on drop, its text by
+/// [`crate::wipe::wipe_string`].
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FieldValue {
     /// One text value.
@@ -89,6 +90,28 @@ pub enum FieldValue {
     /// list is [`FieldValue::List`]).
     Files(Vec<FileValue>),
 }
+
+/// By hand, not derived: a derived `zeroize` clears text with zeroize's
+/// volatile stores, byte by byte on wasm32 (the same reason as
+/// `FileValue`'s).
+impl Zeroize for FieldValue {
+    fn zeroize(&mut self) {
+        match self {
+            FieldValue::Text(t) => crate::wipe::wipe_string(t),
+            FieldValue::List(v) => v.iter_mut().for_each(crate::wipe::wipe_string),
+            FieldValue::File(f) => f.zeroize(),
+            FieldValue::Files(v) => v.iter_mut().for_each(Zeroize::zeroize),
+        }
+    }
+}
+
+impl Drop for FieldValue {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for FieldValue {}
 
 impl FieldValue {
     /// A text value.

@@ -20,8 +20,6 @@ use crate::prelude::*;
 
 use core::cell::RefCell;
 
-use zeroize::Zeroize;
-
 use super::rules;
 use super::values::{self, Reader, Value};
 use super::SingleThreaded;
@@ -115,7 +113,7 @@ static STATE: SingleThreaded<RefCell<State>> = SingleThreaded(RefCell::new(State
 impl State {
     /// Copies `parts` into `out` and points `ret` at it.
     fn reply(&mut self, parts: &[&[u8]]) {
-        self.out.zeroize();
+        crate::wipe::clear(&mut self.out);
         for part in parts {
             self.out.extend_from_slice(part);
         }
