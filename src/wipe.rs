@@ -10,10 +10,9 @@
 //! there is one, `core::hint::black_box` on wasm32). Where zeroize has an
 //! assembly barrier (native builds), that is what it does itself.
 //!
-//! Text field values are wiped the same way ([`wipe_string`]): a 2 KB
-//! order's text took about 3 µs of volatile stores a seal in Chromium, 2 %
-//! of it. Small secrets (keys, field names) keep `Zeroizing` and
-//! `ZeroizeOnDrop`.
+//! Text field values are wiped the same way ([`wipe_string`]), not by a
+//! volatile store per byte. Small secrets (keys, field names) keep
+//! `Zeroizing` and `ZeroizeOnDrop`.
 
 use crate::prelude::*;
 
