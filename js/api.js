@@ -301,7 +301,7 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
     let blobs = 0;
     for (const [, v] of entries) {
       if (typeof v === 'string') continue;
-      for (const b of isBlob(v) ? [v] : isFileList(v) || Array.isArray(v) ? v : []) {
+      for (const b of isFileList(v) || Array.isArray(v) ? v : [v]) {
         if (isBlob(b)) {
           total += b.size;
           blobs++;
