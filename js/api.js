@@ -36,15 +36,16 @@ export const ENGINE_NAMES = ['auto', 'webcrypto', 'wasm'];
 export const ECDH_P256 = { name: 'ECDH', namedCurve: 'P-256' };
 
 /**
- * The AES-GCM key (imported into WebCrypto, its bytes then overwritten)
- * and parameters of a seal or open after the core's key schedule
- * (`KeyedSeal`, `KeyedOpen`).
+ * The AES-GCM key being imported into WebCrypto (a Promise) and the
+ * parameters of a seal or open after the core's key schedule (`KeyedSeal`,
+ * `KeyedOpen`). The key's bytes are overwritten at once: importKey copies
+ * them before it returns (WebCrypto: "a copy of the bytes held by" keyData).
  */
-export async function aesGcmOf(subtle, keyed, usage) {
+export function aesGcmOf(subtle, keyed, usage) {
   const rawKey = keyed.key;
   try {
-    const aesKey = await subtle.importKey('raw', rawKey, 'AES-GCM', false, [usage]);
-    return { aesKey, params: { name: 'AES-GCM', iv: keyed.nonce, additionalData: keyed.aad, tagLength: 128 } };
+    const params = { name: 'AES-GCM', iv: keyed.nonce, additionalData: keyed.aad, tagLength: 128 };
+    return { aesKey: subtle.importKey('raw', rawKey, 'AES-GCM', false, [usage]), params };
   } finally {
     rawKey.fill(0);
   }
@@ -342,11 +343,12 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
         dhBytes.fill(0);
         prepared = null;
       }
-      const { aesKey, params } = await aesGcmOf(subtle, keyed, 'encrypt');
+      const { aesKey, params } = aesGcmOf(subtle, keyed, 'encrypt');
+      const key = await aesKey;
       // The plaintext is a view of the module's memory (no copy of it is
       // left in JavaScript): nothing may call into the module between
       // taking it and encrypt(), which copies it before returning.
-      const ct = await subtle.encrypt(params, aesKey, call(() => keyed.plaintextView()));
+      const ct = await subtle.encrypt(params, key, call(() => keyed.plaintextView()));
       const done = keyed;
       keyed = null;
       return envelopeOf(done, new Uint8Array(ct));

@@ -154,10 +154,11 @@ export function createOpener(made) {
           dh.fill(0);
           prepared = null;
         }
-        const { aesKey, params } = await aesGcmOf(subtle, keyed, 'decrypt');
+        const { aesKey, params } = aesGcmOf(subtle, keyed, 'decrypt');
+        const key = await aesKey;
         // A view of the module's memory: nothing may call into the module
         // between taking it and decrypt(), which copies it before returning.
-        const padded = new Uint8Array(await subtle.decrypt(params, aesKey, call(() => keyed.ciphertextView())));
+        const padded = new Uint8Array(await subtle.decrypt(params, key, call(() => keyed.ciphertextView())));
         const done = keyed;
         keyed = null;
         try {
