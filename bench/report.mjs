@@ -95,7 +95,7 @@ function spreadText(data, kind) {
   const want = data.settings.spreadS?.[kind];
   const took = data.spans?.[kind];
   if (!want || took === undefined) return '';
-  return `, spread over at least ${want} s so that a slow spell of the shared cores does not cover them all (they took ${took} s)`;
+  return `, spread over at least ${want} s so that a slow spell of the shared cores does not cover them all (they took ${took} s; after each pause, one seal per candidate not timed)`;
 }
 
 /** Ratios computed from this run's figures (no judgement: arithmetic). */

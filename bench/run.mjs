@@ -57,7 +57,8 @@ const SETTINGS = {
   orderRounds: QUICK ? 2 : 20, // rounds of `orderBatch` seals per candidate (plus one warm-up round)
   orderBatch: QUICK ? 20 : 25,
   fileRounds: QUICK ? 2 : 30, // one 1 MiB seal per candidate per round (plus one warm-up round)
-  // The rounds of each sealing section spread over at least this long:
+  // The rounds of each sealing section spread over at least this long
+  // (after each wait, one seal per candidate that is not timed):
   // back to back, the 2 KB rounds took about 4 s, and a slow spell of
   // these shared cores (every candidate about 1.5 times slower, the floor
   // at 0.20 to 0.22 ms against 0.14) could cover all of them, while the
@@ -106,15 +107,17 @@ function summary(xs) {
 }
 // Round r visits the candidates starting at a different one each time.
 const rotate = (xs, r) => xs.map((_, i) => xs[(i + r) % xs.length]);
-// `await pace(r)` before measured round r (1..rounds) waits until r - 1
-// rounds' share of `seconds` has passed since round 1 began, so that the
-// rounds spread over at least `seconds`; round 0 (the warm-up) never waits.
+// `await pace(r)` before measured round r (1..rounds) waits until
+// (r - 1) / (rounds - 1) of `seconds` has passed since round 1 began, so
+// that the rounds spread over at least `seconds`; round 0 (the warm-up)
+// never waits. It resolves to whether it waited.
 function spread(seconds, rounds) {
   let start = 0;
   const pace = async (r) => {
     if (r === 1) start = Date.now();
-    const wait = r > 1 ? start + ((r - 1) * seconds * 1000) / rounds - Date.now() : 0;
+    const wait = r > 1 ? start + ((r - 1) * seconds * 1000) / Math.max(1, rounds - 1) - Date.now() : 0;
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    return wait > 0;
   };
   /** Seconds since round 1 began. */
   pace.elapsed = () => (Date.now() - start) / 1000;
@@ -252,8 +255,12 @@ try {
   log(`2 KB order: ${SETTINGS.orderRounds} rounds (+1 warm-up) of ${SETTINGS.orderBatch} seals per candidate, over ${SETTINGS.spreadS.order} s or more…`);
   let pace = spread(SETTINGS.spreadS.order, SETTINGS.orderRounds);
   for (let r = 0; r <= SETTINGS.orderRounds; r++) {
-    await pace(r);
+    const waited = await pace(r);
     for (const id of rotate(all, r)) {
+      // After a wait, one seal not timed, so that every timed seal follows
+      // another as they did back to back (a first seal after a pause is
+      // slower for every candidate: caches, JIT state).
+      if (waited) await pages[id].evaluate((n) => globalThis.bench.order(n), 1);
       const times = await pages[id].evaluate((n) => globalThis.bench.order(n), SETTINGS.orderBatch);
       if (r > 0) results[id].order.push(...times);
     }
@@ -262,8 +269,9 @@ try {
   log(`1 MiB file: ${SETTINGS.fileRounds} rounds (+1 warm-up) of one seal per candidate, over ${SETTINGS.spreadS.file} s or more…`);
   pace = spread(SETTINGS.spreadS.file, SETTINGS.fileRounds);
   for (let r = 0; r <= SETTINGS.fileRounds; r++) {
-    await pace(r);
+    const waited = await pace(r);
     for (const id of rotate(all, r)) {
+      if (waited) await pages[id].evaluate((n) => globalThis.bench.file(n), 1);
       const times = await pages[id].evaluate((n) => globalThis.bench.file(n), 1);
       if (r > 0) results[id].file.push(...times);
     }
