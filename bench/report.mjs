@@ -90,14 +90,6 @@ function settleText(data) {
   return `Each was timed once its page had loaded and the cores were quiet again (\`bench/quiet.mjs\`: busy less than ${Math.round(w.busy * 100)} % of the last ${w.windowMs} ms), because opening a fresh context keeps Chromium busy for about half a second, which is the harness's own work and not what a customer's page waits for; the wait took ${how}. The same wait comes before the sealing rounds and each step-by-step probe.`;
 }
 
-/** How the rounds of a sealing section (`order`, `file`) were spread in time. */
-function spreadText(data, kind) {
-  const want = data.settings.spreadS?.[kind];
-  const took = data.spans?.[kind];
-  if (!want || took === undefined) return '';
-  return `, spread over at least ${want} s so that a slow spell of the shared cores does not cover them all (they took ${took} s; after each pause, one seal per candidate not timed)`;
-}
-
 /** Ratios computed from this run's figures (no judgement: arithmetic). */
 function glance(data) {
   const f = data.figures;
@@ -427,12 +419,12 @@ How it is measured:
   \`sealer.seal(fields, { formId })\`; the others encrypt
   \`JSON.stringify({ fields })\` as UTF-8. Every seal timed alone;
   ${data.settings.orderRounds} rounds of ${data.settings.orderBatch} seals per candidate (${data.settings.orderRounds * data.settings.orderBatch} seals) after a warm-up round,
-  rounds alternating the candidates, one page per candidate${spreadText(data, 'order')}.
+  rounds alternating the candidates, one page per candidate.
 - **1 MiB file**: \`file_1mib\` of \`benches/seal_open.rs\` (1 MiB of
   pseudo-random bytes). orderseal seals it as a file field (\`{ name,
   type, data }\`; format version 2: its bytes after the JSON document,
   padded and sealed, the ciphertext base64url in the envelope); the others
-  encrypt the bytes. ${data.settings.fileRounds} seals per candidate after a warm-up round${spreadText(data, 'file')}; throughput is
+  encrypt the bytes. ${data.settings.fileRounds} seals per candidate after a warm-up round; throughput is
   1 MiB over the median time.
 - **Proof of work**: each candidate's last order and last file were
   decrypted in Node and compared with the input: ${verified}.

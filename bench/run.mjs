@@ -54,17 +54,9 @@ const SETTINGS = {
   // 30: the median of 15 moved by a millisecond or more between runs on these shared cores.
   readyRounds: QUICK ? 3 : 30, // fresh contexts per candidate (plus one warm-up round)
   phaseRounds: QUICK ? 3 : 15, // fresh contexts per compilation mode for bench/phases.mjs
-  orderRounds: QUICK ? 2 : 20, // rounds of `orderBatch` seals per candidate (plus one warm-up round)
-  orderBatch: QUICK ? 20 : 25,
+  orderRounds: QUICK ? 2 : 10, // rounds of `orderBatch` seals per candidate (plus one warm-up round)
+  orderBatch: QUICK ? 20 : 50,
   fileRounds: QUICK ? 2 : 30, // one 1 MiB seal per candidate per round (plus one warm-up round)
-  // The rounds of each sealing section spread over at least this long
-  // (after each wait, one seal per candidate that is not timed):
-  // back to back, the 2 KB rounds took about 4 s, and a slow spell of
-  // these shared cores (every candidate about 1.5 times slower, the floor
-  // at 0.20 to 0.22 ms against 0.14) could cover all of them, while the
-  // 1 MiB rounds a few seconds later found the floor at its usual speed
-  // (two runs of 2026-12-07).
-  spreadS: { order: QUICK ? 0 : 60, file: QUICK ? 0 : 30 },
   criterion: { measurement: QUICK ? 1 : 3, warmup: 1, samples: QUICK ? 10 : 20 },
   cliCount: QUICK ? 2000 : 20000,
 };
@@ -107,24 +99,6 @@ function summary(xs) {
 }
 // Round r visits the candidates starting at a different one each time.
 const rotate = (xs, r) => xs.map((_, i) => xs[(i + r) % xs.length]);
-// `await pace(r)` before measured round r (1..rounds) waits until
-// (r - 1) / (rounds - 1) of `seconds` has passed since round 1 began, so
-// that the rounds spread over at least `seconds`; round 0 (the warm-up)
-// never waits. It resolves to whether it waited.
-function spread(seconds, rounds) {
-  let start = 0;
-  const pace = async (r) => {
-    if (r === 1) start = Date.now();
-    const wait = r > 1 ? start + ((r - 1) * seconds * 1000) / Math.max(1, rounds - 1) - Date.now() : 0;
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    return wait > 0;
-  };
-  /** Seconds since round 1 began. */
-  pace.elapsed = () => (Date.now() - start) / 1000;
-  return pace;
-}
-/** How long the measured rounds of each sealing section took (s). */
-const spans = {};
 
 // --- main -------------------------------------------------------------------
 const started = new Date();
@@ -252,31 +226,20 @@ try {
     await pages[id].evaluate(([i, k]) => globalThis.bench.ready(i, k), [id, keys.public[keyFor(id)]]);
   }
   await settle?.();
-  log(`2 KB order: ${SETTINGS.orderRounds} rounds (+1 warm-up) of ${SETTINGS.orderBatch} seals per candidate, over ${SETTINGS.spreadS.order} s or more…`);
-  let pace = spread(SETTINGS.spreadS.order, SETTINGS.orderRounds);
+  log(`2 KB order: ${SETTINGS.orderRounds} rounds (+1 warm-up) of ${SETTINGS.orderBatch} seals per candidate…`);
   for (let r = 0; r <= SETTINGS.orderRounds; r++) {
-    const waited = await pace(r);
     for (const id of rotate(all, r)) {
-      // After a wait, one seal not timed, so that every timed seal follows
-      // another as they did back to back (a first seal after a pause is
-      // slower for every candidate: caches, JIT state).
-      if (waited) await pages[id].evaluate((n) => globalThis.bench.order(n), 1);
       const times = await pages[id].evaluate((n) => globalThis.bench.order(n), SETTINGS.orderBatch);
       if (r > 0) results[id].order.push(...times);
     }
   }
-  spans.order = pace.elapsed();
-  log(`1 MiB file: ${SETTINGS.fileRounds} rounds (+1 warm-up) of one seal per candidate, over ${SETTINGS.spreadS.file} s or more…`);
-  pace = spread(SETTINGS.spreadS.file, SETTINGS.fileRounds);
+  log(`1 MiB file: ${SETTINGS.fileRounds} rounds (+1 warm-up) of one seal per candidate…`);
   for (let r = 0; r <= SETTINGS.fileRounds; r++) {
-    const waited = await pace(r);
     for (const id of rotate(all, r)) {
-      if (waited) await pages[id].evaluate((n) => globalThis.bench.file(n), 1);
       const times = await pages[id].evaluate((n) => globalThis.bench.file(n), 1);
       if (r > 0) results[id].file.push(...times);
     }
   }
-  spans.file = pace.elapsed();
   log('opening every candidate\'s last ciphertexts in Node…');
   for (const id of all) {
     const outputs = await pages[id].evaluate(() => globalThis.bench.outputs());
@@ -373,8 +336,6 @@ const data = {
   versions,
   page: pageInfo,
   settings: SETTINGS,
-  // Seconds from the first measured round of each sealing section to its end.
-  spans: Object.fromEntries(Object.entries(spans).map(([k, v]) => [k, Number(v.toFixed(1))])),
   settle: SETTLE
     ? {
         ...QUIET,
