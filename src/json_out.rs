@@ -65,8 +65,8 @@ const fn has_escaped(w: u64) -> bool {
 /// The index of the first byte of `bytes` from `i` on that [`escape`]
 /// escapes, or `bytes.len()`. Eight bytes a step: ordinary text (nearly all
 /// of an order) then costs a few operations per word rather than three
-/// comparisons per byte, which made the two loops below a tenth of the core's
-/// share of a 2 KB seal in the wasm seal build.
+/// comparisons per byte (byte by byte, the two loops below were a tenth of
+/// the core's share of a 2 KB seal in the wasm seal build; now 2.5 %).
 fn next_escaped(bytes: &[u8], mut i: usize) -> usize {
     while let Some(&word) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
         if has_escaped(u64::from_le_bytes(word)) {
