@@ -54,8 +54,12 @@ const SETTINGS = {
   // 30: the median of 15 moved by a millisecond or more between runs on these shared cores.
   readyRounds: QUICK ? 3 : 30, // fresh contexts per candidate (plus one warm-up round)
   phaseRounds: QUICK ? 3 : 15, // fresh contexts per compilation mode for bench/phases.mjs
-  orderRounds: QUICK ? 2 : 10, // rounds of `orderBatch` seals per candidate (plus one warm-up round)
-  orderBatch: QUICK ? 20 : 50,
+  // Rounds of `orderBatch` seals per candidate (plus one warm-up round).
+  // 20 of 25 rather than 10 of 50: the same seals, with the candidates
+  // alternating twice as often, so that a slow spell of the shared cores
+  // lasting a few seconds falls on all of them alike.
+  orderRounds: QUICK ? 2 : 20,
+  orderBatch: QUICK ? 20 : 25,
   fileRounds: QUICK ? 2 : 30, // one 1 MiB seal per candidate per round (plus one warm-up round)
   criterion: { measurement: QUICK ? 1 : 3, warmup: 1, samples: QUICK ? 10 : 20 },
   cliCount: QUICK ? 2000 : 20000,
@@ -160,7 +164,7 @@ const keys = await makeKeys(ROOT);
 const server = await startServer();
 const { default: config } = await import(join(ROOT, 'playwright.config.mjs'));
 const browser = await chromium.launch({ ...config.use.launchOptions, headless: true });
-const results = Object.fromEntries(all.map((id) => [id, { ready: [], order: [], file: [] }]));
+const results = Object.fromEntries(all.map((id) => [id, { ready: [], order: [], orderRounds: [], file: [] }]));
 const phaseTimes = {};
 let pageInfo = null;
 // How long each fresh context waited for quiet cores (bench/quiet.mjs).
@@ -230,7 +234,10 @@ try {
   for (let r = 0; r <= SETTINGS.orderRounds; r++) {
     for (const id of rotate(all, r)) {
       const times = await pages[id].evaluate((n) => globalThis.bench.order(n), SETTINGS.orderBatch);
-      if (r > 0) results[id].order.push(...times);
+      if (r > 0) {
+        results[id].order.push(...times);
+        results[id].orderRounds.push(summary(times).median);
+      }
     }
   }
   log(`1 MiB file: ${SETTINGS.fileRounds} rounds (+1 warm-up) of one seal per candidate…`);
@@ -294,11 +301,24 @@ for (const id of all) {
     ready_over_control_paired_ms: summary(paired).median,
     order_ms: order,
     order_per_s: 1000 / order.median,
+    // Each round's median seal: the machine's slow spells, round by round.
+    order_round_medians_ms: r.orderRounds,
     file_ms: file,
     file_mib_per_s: (MiB * 1000) / file.median,
     output_bytes: r.outputBytes ?? null,
     verified: r.verified,
   };
+}
+
+// orderseal's 2 KB seal against each other candidate's, round by round:
+// the median over rounds of the ratio of the two rounds' medians, which
+// cancels the machine's speed changing between rounds, as the time to
+// ready's "paired" figure does.
+for (const id of all) {
+  const theirs = results[id].orderRounds;
+  const ours = results.orderseal.orderRounds;
+  if (id === 'orderseal' || id === 'control' || theirs.length !== ours.length || !theirs.length) continue;
+  figures[id].orderseal_order_ratio_paired = summary(ours.map((ms, i) => ms / theirs[i])).median;
 }
 
 // Medians of each step of bench/phases.mjs, per compilation mode.
