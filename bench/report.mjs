@@ -580,13 +580,17 @@ function svg(data) {
   return `${parts.join('\n')}\n`;
 }
 
+/** The docs a run writes, by name. */
+export const REPORT_FILES = ['BENCHMARKS.md', 'benchmarks.json', 'benchmarks.svg'];
+
 /** Writes the three docs into `dir` (relative to root); returns their paths. */
 export function writeReport(data, root, dir = 'docs') {
   mkdirSync(join(root, dir), { recursive: true });
+  const [md, json, chart] = REPORT_FILES.map((name) => `${dir}/${name}`);
   const files = {
-    [`${dir}/BENCHMARKS.md`]: markdown(data),
-    [`${dir}/benchmarks.json`]: `${JSON.stringify(data, null, 2)}\n`,
-    [`${dir}/benchmarks.svg`]: svg(data),
+    [md]: markdown(data),
+    [json]: `${JSON.stringify(data, null, 2)}\n`,
+    [chart]: svg(data),
   };
   for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
   return Object.keys(files);
