@@ -104,6 +104,17 @@ function onDemand(data) {
   return files.map(([f, z]) => `\`${f}\` (${kib(z.gzip)} gzip)`).join(' and ') + ', the full build';
 }
 
+/** Whether the sealing rounds ran with the cores kept awake (bench/awake.mjs). */
+function awakeText(data) {
+  // Runs from before bench/awake.mjs did not record it.
+  if (data.awake === undefined) return '';
+  if (!data.awake) {
+    return 'These rounds ran without spinners (`--no-awake`): a batch that starts on a core which was idle may run in the slow state.';
+  }
+  const { cores, how, pinned } = data.awake;
+  return `During these rounds and the 1 MiB ones, ${cores} spinners (${how}${pinned ? ', one pinned to each core' : ''}; \`bench/awake.mjs\`) kept the cores from going idle, as benchmark tuning keeps cores out of their idle states: they only take time no other task wants, and with them the slow batches of a calm machine mostly went away for every candidate (docs/PERFORMANCE.md). A machine that is slow as a whole stays slow.`;
+}
+
 /** How the fresh contexts waited for quiet cores before being timed (bench/quiet.mjs). */
 function settleText(data) {
   const w = data.settle;
@@ -392,7 +403,9 @@ Do not edit by hand: run it again.${data.quick ? '\n\n**Quick run (`--quick`): t
 **Machine:** ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB, ${m.kernel}. The cores
 are shared with other developers' builds and tests: load average (1, 5,
 15 min) **${data.load.start.join(' / ')}** at the start, **${data.load.end.join(' / ')}** at the
-end${during ? ` (1-min load during the run: median ${during.median.toFixed(2)}, max ${during.max.toFixed(2)})` : ''}. With
+end${during ? ` (1-min load during the run: median ${during.median.toFixed(2)}, max ${during.max.toFixed(2)})` : ''}${
+    data.awake ? `, the sealing rounds' ${data.awake.cores} idle-priority spinners included` : ''
+  }. With
 a load near or above the core count every figure here is pessimistic and
 noisy; compare candidates within one run, not runs with each other.
 
@@ -457,7 +470,7 @@ How it is measured:
   times its fastest: these shared cores switch between a fast and a slow
   state from one second to the next, and a median over all seals lands in
   the state that held most of a candidate's rounds (docs/PERFORMANCE.md);
-  the p10 column is closer to the fast state's figure.
+  the p10 column is closer to the fast state's figure.${awakeText(data) && ` ${awakeText(data)}`}
 - **1 MiB file**: \`file_1mib\` of \`benches/seal_open.rs\` (1 MiB of
   pseudo-random bytes). orderseal seals it as a file field (\`{ name,
   type, data }\`; format version 2: its bytes after the JSON document,

@@ -10,6 +10,8 @@
 //   node bench/run.mjs --no-native   skip cargo bench and the CLI batch
 //   node bench/run.mjs --no-settle   time each fresh context as soon as its page
 //                                    has loaded, without waiting for quiet cores
+//   node bench/run.mjs --no-awake    seal without the idle-priority spinners that
+//                                    keep the cores out of their idle states
 //
 // The targets are goals, not tests: a miss is printed and the exit code is
 // still 0. The exit code is 1 only when the harness itself fails (the build,
@@ -28,7 +30,8 @@
 //        cores are quiet again after opening it (bench/quiet.mjs), rounds
 //        alternating the candidates (each round in another order);
 //      - sealing: one page per candidate in one context, rounds alternating
-//        the candidates, the first round of each kind a discarded warm-up;
+//        the candidates, the first round of each kind a discarded warm-up,
+//        the cores kept busy at idle priority meanwhile (bench/awake.mjs);
 //      - each candidate's last ciphertexts opened in Node (bench/keys.mjs);
 //      - where orderseal's time to ready goes, step by step, with V8's lazy
 //        compilation of wasm and, in a second Chromium, without it;
@@ -40,6 +43,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { keepAwake } from './awake.mjs';
 import { QUIET, untilQuiet } from './quiet.mjs';
 
 // Only Node's own modules above: the npm ones (esbuild, Playwright, the
@@ -50,6 +54,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
 const SETTLE = !args.has('--no-settle');
+const AWAKE = !args.has('--no-awake');
 const SETTINGS = {
   // 30: the median of 15 moved by a millisecond or more between runs on these shared cores.
   readyRounds: QUICK ? 3 : 30, // fresh contexts per candidate (plus one warm-up round)
@@ -167,6 +172,8 @@ const browser = await chromium.launch({ ...config.use.launchOptions, headless: t
 const results = Object.fromEntries(all.map((id) => [id, { ready: [], order: [], orderRounds: [], file: [] }]));
 const phaseTimes = {};
 let pageInfo = null;
+// The spinners of the sealing rounds (bench/awake.mjs), or null (--no-awake).
+let awake = null;
 // How long each fresh context waited for quiet cores (bench/quiet.mjs).
 const waits = [];
 const settle = SETTLE ? async () => waits.push(await untilQuiet()) : null;
@@ -230,22 +237,30 @@ try {
     await pages[id].evaluate(([i, k]) => globalThis.bench.ready(i, k), [id, keys.public[keyFor(id)]]);
   }
   await settle?.();
-  log(`2 KB order: ${SETTINGS.orderRounds} rounds (+1 warm-up) of ${SETTINGS.orderBatch} seals per candidate…`);
-  for (let r = 0; r <= SETTINGS.orderRounds; r++) {
-    for (const id of rotate(all, r)) {
-      const times = await pages[id].evaluate((n) => globalThis.bench.order(n), SETTINGS.orderBatch);
-      if (r > 0) {
-        results[id].order.push(...times);
-        results[id].orderRounds.push(summary(times).median);
+  // Started after the wait for quiet cores, which the spinners would never give.
+  const spinners = AWAKE ? keepAwake() : null;
+  awake = spinners && { how: spinners.how, cores: spinners.cores, pinned: spinners.pinned };
+  if (spinners) log(`sealing with ${spinners.cores} spinners at ${spinners.how} keeping the cores awake…`);
+  try {
+    log(`2 KB order: ${SETTINGS.orderRounds} rounds (+1 warm-up) of ${SETTINGS.orderBatch} seals per candidate…`);
+    for (let r = 0; r <= SETTINGS.orderRounds; r++) {
+      for (const id of rotate(all, r)) {
+        const times = await pages[id].evaluate((n) => globalThis.bench.order(n), SETTINGS.orderBatch);
+        if (r > 0) {
+          results[id].order.push(...times);
+          results[id].orderRounds.push(summary(times).median);
+        }
       }
     }
-  }
-  log(`1 MiB file: ${SETTINGS.fileRounds} rounds (+1 warm-up) of one seal per candidate…`);
-  for (let r = 0; r <= SETTINGS.fileRounds; r++) {
-    for (const id of rotate(all, r)) {
-      const times = await pages[id].evaluate((n) => globalThis.bench.file(n), 1);
-      if (r > 0) results[id].file.push(...times);
+    log(`1 MiB file: ${SETTINGS.fileRounds} rounds (+1 warm-up) of one seal per candidate…`);
+    for (let r = 0; r <= SETTINGS.fileRounds; r++) {
+      for (const id of rotate(all, r)) {
+        const times = await pages[id].evaluate((n) => globalThis.bench.file(n), 1);
+        if (r > 0) results[id].file.push(...times);
+      }
     }
+  } finally {
+    spinners?.stop();
   }
   log('opening every candidate\'s last ciphertexts in Node…');
   for (const id of all) {
@@ -359,6 +374,7 @@ const data = {
   versions,
   page: pageInfo,
   settings: SETTINGS,
+  awake,
   settle: SETTLE
     ? {
         ...QUIET,

@@ -1,0 +1,54 @@
+// Keeps every core busy at idle priority while the sealing rounds run, as
+// benchmark tuning (pyperf's `system tune`, a `performance` governor) keeps
+// cores out of their idle states: on these shared virtual cores, a batch
+// of seals that starts on a core which was idle ran about 1.5 times slower
+// for the whole batch, independently for each candidate, and a median over
+// all seals landed in whichever state held most of a candidate's rounds
+// (docs/PERFORMANCE.md, 2026-12-07 afternoon). A spinner at SCHED_IDLE
+// never takes a core from a runnable task of normal priority, so it only
+// fills time the cores would have spent idle. Holding
+// /dev/cpu_dma_latency at 0 instead (the idle loop polls rather than
+// halts) did not remove the slow batches there.
+import { spawn, spawnSync } from 'node:child_process';
+import os from 'node:os';
+
+// Exits on its own when its parent is gone, so that a harness killed
+// mid-run cannot leave cores spinning: checks about every 10 ms.
+const SPIN = `const p = process.ppid;
+for (;;) {
+  for (let i = 0; i < 1e7; i++);
+  if (process.ppid !== p) process.exit(0);
+}`;
+
+const has = (cmd) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Starts one idle-priority spinner per core. Returns { how, cores, stop() }:
+ * `how` is 'SCHED_IDLE' (chrt), 'nice 19' (where chrt is missing), and
+ * `stop()` ends them (idempotent; also run when this process exits).
+ */
+export function keepAwake() {
+  const cores = os.availableParallelism();
+  const chrt = has('chrt');
+  const taskset = has('taskset');
+  const children = [];
+  for (let core = 0; core < cores; core++) {
+    const node = [process.execPath, '-e', SPIN];
+    const pinned = taskset ? ['taskset', '-c', String(core), ...node] : node;
+    const argv = chrt ? ['chrt', '--idle', '0', ...pinned] : pinned;
+    const child = spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
+    if (!chrt) {
+      try {
+        os.setPriority(child.pid, 19);
+      } catch {
+        // Not allowed: it still only competes at the default priority's share.
+      }
+    }
+    children.push(child);
+  }
+  const stop = () => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+  };
+  process.once('exit', stop);
+  return { how: chrt ? 'SCHED_IDLE' : 'nice 19', pinned: taskset, cores, stop };
+}
