@@ -404,7 +404,9 @@ Do not edit by hand: run it again.${data.quick ? '\n\n**Quick run (`--quick`): t
 are shared with other developers' builds and tests: load average (1, 5,
 15 min) **${data.load.start.join(' / ')}** at the start, **${data.load.end.join(' / ')}** at the
 end${during ? ` (1-min load during the run: median ${during.median.toFixed(2)}, max ${during.max.toFixed(2)})` : ''}${
-    data.awake ? `, the sealing rounds' ${data.awake.cores} idle-priority spinners included` : ''
+    data.awake
+      ? `; that counts the sealing rounds' ${data.awake.cores} idle-priority spinners, which add about ${data.awake.cores} to it while they run but take only time no other task wants`
+      : ''
   }. With
 a load near or above the core count every figure here is pessimistic and
 noisy; compare candidates within one run, not runs with each other.
