@@ -1,10 +1,10 @@
 // Keeps every core busy at idle priority while the sealing rounds run, as
 // benchmark tuning (pyperf's `system tune`, a `performance` governor) keeps
-// cores out of their idle states: on these shared virtual cores, a batch
-// of seals that starts on a core which was idle ran about 1.5 times slower
-// for the whole batch, independently for each candidate, and a median over
-// all seals landed in whichever state held most of a candidate's rounds
-// (docs/PERFORMANCE.md, 2026-12-07 afternoon). A spinner at SCHED_IDLE
+// cores out of their idle states. On these shared virtual cores each
+// candidate's batch of seals ran in a fast state or one about 1.5 times
+// slower, and a median over all seals landed in whichever state held most
+// of a candidate's rounds; keeping the cores from idling mostly removed
+// the slow one (docs/PERFORMANCE.md, 2026-12-07 afternoon). A spinner at SCHED_IDLE
 // never takes a core from a runnable task of normal priority, so it only
 // fills time the cores would have spent idle. Holding
 // /dev/cpu_dma_latency at 0 instead (the idle loop polls rather than
@@ -23,9 +23,10 @@ for (;;) {
 const has = (cmd) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
 
 /**
- * Starts one idle-priority spinner per core. Returns { how, cores, stop() }:
- * `how` is 'SCHED_IDLE' (chrt), 'nice 19' (where chrt is missing), and
- * `stop()` ends them (idempotent; also run when this process exits).
+ * Starts one idle-priority spinner per core. Returns { info, stop() }:
+ * `info` is what the report records, { how, pinned, cores } (`how`:
+ * 'SCHED_IDLE' by chrt, or 'nice 19' where chrt is missing); `stop()`
+ * ends them (idempotent; also run when this process exits).
  */
 export function keepAwake() {
   const cores = os.availableParallelism();
@@ -50,5 +51,5 @@ export function keepAwake() {
     for (const child of children.splice(0)) child.kill('SIGKILL');
   };
   process.once('exit', stop);
-  return { how: chrt ? 'SCHED_IDLE' : 'nice 19', pinned: taskset, cores, stop };
+  return { info: { how: chrt ? 'SCHED_IDLE' : 'nice 19', pinned: taskset, cores }, stop };
 }

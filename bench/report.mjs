@@ -104,15 +104,15 @@ function onDemand(data) {
   return files.map(([f, z]) => `\`${f}\` (${kib(z.gzip)} gzip)`).join(' and ') + ', the full build';
 }
 
-/** Whether the sealing rounds ran with the cores kept awake (bench/awake.mjs). */
+/** Whether the sealing rounds ran with the cores kept awake (bench/awake.mjs): a sentence after a space, or ''. */
 function awakeText(data) {
   // Runs from before bench/awake.mjs did not record it.
   if (data.awake === undefined) return '';
   if (!data.awake) {
-    return 'These rounds ran without spinners (`--no-awake`): a batch that starts on a core which was idle may run in the slow state.';
+    return ' These rounds ran without spinners (`--no-awake`): batches may run in the slow state, which keeping the cores from idling mostly removes.';
   }
   const { cores, how, pinned } = data.awake;
-  return `During these rounds and the 1 MiB ones, ${cores} spinners (${how}${pinned ? ', one pinned to each core' : ''}; \`bench/awake.mjs\`) kept the cores from going idle, as benchmark tuning keeps cores out of their idle states: they only take time no other task wants, and with them the slow batches of a calm machine mostly went away for every candidate (docs/PERFORMANCE.md). A machine that is slow as a whole stays slow.`;
+  return ` During these rounds and the 1 MiB ones, ${cores} spinners (${how}${pinned ? ', one pinned to each core' : ''}; \`bench/awake.mjs\`) kept the cores from going idle, as benchmark tuning keeps cores out of their idle states: they only take time no other task wants, and with them the slow batches of a calm machine mostly went away for every candidate (docs/PERFORMANCE.md). A machine that is slow as a whole stays slow.`;
 }
 
 /** How the fresh contexts waited for quiet cores before being timed (bench/quiet.mjs). */
@@ -472,7 +472,7 @@ How it is measured:
   times its fastest: these shared cores switch between a fast and a slow
   state from one second to the next, and a median over all seals lands in
   the state that held most of a candidate's rounds (docs/PERFORMANCE.md);
-  the p10 column is closer to the fast state's figure.${awakeText(data) && ` ${awakeText(data)}`}
+  the p10 column is closer to the fast state's figure.${awakeText(data)}
 - **1 MiB file**: \`file_1mib\` of \`benches/seal_open.rs\` (1 MiB of
   pseudo-random bytes). orderseal seals it as a file field (\`{ name,
   type, data }\`; format version 2: its bytes after the JSON document,

@@ -239,8 +239,8 @@ try {
   await settle?.();
   // Started after the wait for quiet cores, which the spinners would never give.
   const spinners = AWAKE ? keepAwake() : null;
-  awake = spinners && { how: spinners.how, cores: spinners.cores, pinned: spinners.pinned };
-  if (spinners) log(`sealing with ${spinners.cores} spinners at ${spinners.how} keeping the cores awake…`);
+  awake = spinners?.info ?? null;
+  if (awake) log(`sealing with ${awake.cores} spinners at ${awake.how} keeping the cores awake…`);
   try {
     log(`2 KB order: ${SETTINGS.orderRounds} rounds (+1 warm-up) of ${SETTINGS.orderBatch} seals per candidate…`);
     for (let r = 0; r <= SETTINGS.orderRounds; r++) {
