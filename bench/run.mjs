@@ -328,11 +328,13 @@ for (const id of all) {
 // orderseal's 2 KB seal against each other candidate's, round by round:
 // the median over rounds of the ratio of the two rounds' medians, which
 // cancels the machine's speed changing between rounds, as the time to
-// ready's "paired" figure does.
+// ready's "paired" figure does. Every candidate seals in every round, so
+// the rounds pair one to one; a mismatch is a bug in this script.
 for (const id of all) {
+  if (id === 'orderseal' || id === 'control') continue;
   const theirs = results[id].orderRounds;
   const ours = results.orderseal.orderRounds;
-  if (id === 'orderseal' || id === 'control' || theirs.length !== ours.length || !theirs.length) continue;
+  if (theirs.length !== ours.length) throw new Error(`${id}: ${theirs.length} rounds against orderseal's ${ours.length}`);
   figures[id].orderseal_order_ratio_paired = summary(ours.map((ms, i) => ms / theirs[i])).median;
 }
 

@@ -291,6 +291,9 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
 
   // Field values that are File, Blob or FileList become file objects
   // { name, type, data: Uint8Array }; the rest is passed on unchanged.
+  // Each field is read once, here: the core encodes this snapshot, so a
+  // getter that changes its answer cannot make the scan and the
+  // encoding see different values.
   async function readFiles(fields) {
     let entries;
     if (fields instanceof Map) entries = [...fields];
@@ -300,8 +303,10 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
     // One pass, and nothing allocated for text values (most of an order).
     let total = 0;
     let blobs = 0;
+    let lists = 0;
     for (const [, v] of entries) {
       if (typeof v === 'string') continue;
+      if (isFileList(v)) lists++;
       for (const b of isFileList(v) || Array.isArray(v) ? v : [v]) {
         if (isBlob(b)) {
           total += b.size;
@@ -309,7 +314,9 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
         }
       }
     }
-    if (!blobs) return fields;
+    // A FileList, even an empty one (an input with no file chosen), becomes
+    // an array below.
+    if (!blobs && !lists) return new Map(entries);
     // Refuse files over the size limit before reading them into memory.
     call((g) => g.checkFilesSize(total));
     const out = new Map();

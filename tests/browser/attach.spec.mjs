@@ -223,6 +223,29 @@ test('without a native base64url encoder, btoa encodes the ciphertext', async ({
   expectNoPlaintext(sent);
 });
 
+test('seal() reads an input\'s FileList: none chosen is an empty list, one chosen a list of one', async ({ page }) => {
+  await open(page);
+  const seal = () =>
+    page.evaluate(async (jwk) => {
+      const { init, Sealer } = await import('/pkg/index.js');
+      await init();
+      const sealer = new Sealer(jwk);
+      try {
+        const fields = { product: 'Pen', po: document.getElementById('po').files };
+        return (await sealer.seal(fields, { formId: 'order' })).json;
+      } finally {
+        sealer.free();
+      }
+    }, KEY.public_jwk);
+  expect(openEnvelope(await seal()).fields).toEqual({ product: 'Pen', po: [] });
+  await page.setInputFiles('#po', { name: 'po-2026-117.pdf', mimeType: 'application/pdf', buffer: PDF });
+  const { po } = openEnvelope(await seal()).fields;
+  expect(po).toHaveLength(1);
+  expect(po[0].name).toBe('po-2026-117.pdf');
+  expect(po[0].type).toBe('application/pdf');
+  expect(Buffer.from(po[0].data).equals(PDF)).toBe(true);
+});
+
 test('without WebCrypto (an insecure context), the full build seals in pure Rust', async ({ page }) => {
   const sent = recordRequests(page);
   await page.addInitScript(() =>

@@ -185,6 +185,25 @@ test('files over the plaintext limit are refused before they are read', async ()
   assert.equal(read, false);
 });
 
+test('each field is read once: a getter that changes its answer is sealed as it first answered', async () => {
+  const opener = new Opener();
+  opener.addKey(key.private_pkcs8_pem);
+  for (const engine of ['webcrypto', 'wasm']) {
+    let reads = 0;
+    // Text on the first read, a file after: the size check and the
+    // encoding must both see the text.
+    const fields = Object.defineProperty({ product: 'Engraved pen' }, 'note', {
+      enumerable: true,
+      get: () => (reads++ === 0 ? 'first answer' : new Blob(['a later answer'])),
+    });
+    const sealer = new Sealer(key.public_jwk, { engine });
+    const sealed = await sealer.seal(fields, { formId: 'order' });
+    assert.equal(reads, 1, `engine ${engine}`);
+    assert.deepEqual(opener.open(sealed.json).fields, { product: 'Engraved pen', note: 'first answer' });
+    sealer.free();
+  }
+});
+
 test('a module that does not load makes every call refuse with unavailable', async () => {
   const api = createApi({
     full: () => {
