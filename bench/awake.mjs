@@ -4,9 +4,9 @@
 // candidate's batch of seals ran in a fast state or one about 1.5 times
 // slower, and a median over all seals landed in whichever state held most
 // of a candidate's rounds; keeping the cores from idling mostly removed
-// the slow one (docs/PERFORMANCE.md, 2026-12-07 afternoon). A spinner at SCHED_IDLE
-// never takes a core from a runnable task of normal priority, so it only
-// fills time the cores would have spent idle. Holding
+// the slow one (docs/PERFORMANCE.md, 2026-12-07 afternoon). A spinner at
+// SCHED_IDLE never takes a core from a runnable task of normal priority,
+// so it only fills time the cores would have spent idle. Holding
 // /dev/cpu_dma_latency at 0 instead (the idle loop polls rather than
 // halts) did not remove the slow batches there.
 import { spawn, spawnSync } from 'node:child_process';

@@ -301,22 +301,22 @@ export function createApi({ full: loadFull, seal: loadSeal }) {
       entries = Object.entries(fields);
     } else return fields; // the core says what is wrong
     // One pass, and nothing allocated for text values (most of an order).
+    // `read`: a File, Blob or FileList to turn into file objects below; a
+    // FileList even when empty (an input with no file chosen), as [].
     let total = 0;
-    let blobs = 0;
-    let lists = 0;
+    let read = false;
     for (const [, v] of entries) {
       if (typeof v === 'string') continue;
-      if (isFileList(v)) lists++;
-      for (const b of isFileList(v) || Array.isArray(v) ? v : [v]) {
+      const list = isFileList(v);
+      read ||= list;
+      for (const b of list || Array.isArray(v) ? v : [v]) {
         if (isBlob(b)) {
           total += b.size;
-          blobs++;
+          read = true;
         }
       }
     }
-    // A FileList, even an empty one (an input with no file chosen), becomes
-    // an array below.
-    if (!blobs && !lists) return new Map(entries);
+    if (!read) return new Map(entries);
     // Refuse files over the size limit before reading them into memory.
     call((g) => g.checkFilesSize(total));
     const out = new Map();
