@@ -508,13 +508,13 @@ Machine: ${m.cpu}; ${m.cores} cores (\`nproc\`); Chromium's
 \`\`\`sh
 npm run bench                     # build, measure, write these docs (about ${Math.max(1, Math.round(data.duration_s / 60))} min here)
 node bench/run.mjs --no-build     # measure the pkg/ already built
-node bench/run.mjs --quick        # a smoke test (writes target/bench-quick/)
+node bench/run.mjs --quick        # a smoke test (writes target/bench-quick/; npm test runs it)
 \`\`\`
 
 Raw figures: [benchmarks.json](benchmarks.json). The harness: \`bench/\`
 (\`run.mjs\` drives, \`page.js\` runs in the page, \`server.mjs\` serves,
-\`keys.mjs\` makes keys and opens the ciphertexts, \`native.mjs\`,
-\`levers.mjs\`, \`report.mjs\`).
+\`keys.mjs\` makes keys and opens the ciphertexts, \`stats.mjs\`,
+\`native.mjs\`, \`levers.mjs\`, \`report.mjs\`).
 `;
 }
 

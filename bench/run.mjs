@@ -16,7 +16,8 @@
 // The targets are goals, not tests: a miss is printed and the exit code is
 // still 0. The exit code is 1 only when the harness itself fails (the build,
 // a page that is not cross-origin isolated, a ciphertext that does not open).
-// Not part of `npm test`.
+// `npm test` makes one quick run (tests/node/bench.test.mjs) to prove the
+// harness works, and quotes none of its figures.
 //
 // Steps:
 //   1. scripts/build.sh (the release pkg/ and CLI), unless --no-build;
@@ -45,6 +46,7 @@ import { fileURLToPath } from 'node:url';
 
 import { keepAwake } from './awake.mjs';
 import { QUIET, untilQuiet } from './quiet.mjs';
+import { pairedRatio, rotate, summary } from './stats.mjs';
 
 // Only Node's own modules above: the npm ones (esbuild, Playwright, the
 // peers) are imported after the build, whose set-up (scripts/setup.sh)
@@ -90,24 +92,6 @@ function machine() {
 }
 
 const pkgVersion = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
-
-// --- statistics -------------------------------------------------------------
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-// Nearest-rank quantile (p in 0..1) of a sorted array.
-const quantile = (s, p) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
-function summary(xs) {
-  const s = sorted(xs);
-  return {
-    n: s.length,
-    median: s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2,
-    p10: quantile(s, 0.1),
-    p90: quantile(s, 0.9),
-    min: s[0],
-    max: s[s.length - 1],
-  };
-}
-// Round r visits the candidates starting at a different one each time.
-const rotate = (xs, r) => xs.map((_, i) => xs[(i + r) % xs.length]);
 
 // --- main -------------------------------------------------------------------
 const started = new Date();
@@ -325,17 +309,12 @@ for (const id of all) {
   };
 }
 
-// orderseal's 2 KB seal against each other candidate's, round by round:
-// the median over rounds of the ratio of the two rounds' medians, which
-// cancels the machine's speed changing between rounds, as the time to
-// ready's "paired" figure does. Every candidate seals in every round, so
-// the rounds pair one to one; a mismatch is a bug in this script.
+// orderseal's 2 KB seal against each other candidate's, round by round
+// (the ratio of the two rounds' medians), as the time to ready's "paired"
+// figure cancels the machine's speed changing between rounds.
 for (const id of all) {
   if (id === 'orderseal' || id === 'control') continue;
-  const theirs = results[id].orderRounds;
-  const ours = results.orderseal.orderRounds;
-  if (theirs.length !== ours.length) throw new Error(`${id}: ${theirs.length} rounds against orderseal's ${ours.length}`);
-  figures[id].orderseal_order_ratio_paired = summary(ours.map((ms, i) => ms / theirs[i])).median;
+  figures[id].orderseal_order_ratio_paired = pairedRatio(results.orderseal.orderRounds, results[id].orderRounds, id);
 }
 
 // Medians of each step of bench/phases.mjs, per compilation mode.
