@@ -75,11 +75,19 @@ test('evaluateTargets: every goal met at its edge', () => {
   assert.match(seal.actual, /^0\.250 ms \(the floor: 0\.140 ms; the floor fast in 2 of 3 rounds\)$/);
 });
 
+test('evaluateTargets: the timer\'s float noise does not move a figure across its edge', () => {
+  assert.equal(passes(run({ seal: 0.25000000018626451 })).seal_2kb, true);
+  assert.equal(passes(run({ seal: 0.2149999998, sodium: 0.2150000002, hpke: 0.3 })).seal_2kb_ahead, false);
+  assert.equal(passes(run({ seal: 0.2149999998, sodium: 0.2200000002, hpke: 0.3 })).seal_2kb_ahead, true);
+});
+
 test('evaluateTargets: each goal missed just past its edge', () => {
   const miss = (over, id) => assert.equal(passes(run(over))[id], false, id);
   miss({ seal: 0.2501 }, 'seal_2kb');
-  // Ahead means faster: a tie with either peer is a miss.
+  // Ahead means faster: a tie with either peer is a miss, also when the
+  // timer's float noise puts one of two equal medians a hair lower.
   miss({ seal: 0.2, sodium: 0.2 }, 'seal_2kb_ahead');
+  miss({ seal: 0.21999999970197678, sodium: 0.22000000018626451 }, 'seal_2kb_ahead');
   miss({ seal: 0.2, hpke: 0.19 }, 'seal_2kb_ahead');
   miss({ mib: 249.9 }, 'seal_1mib');
   miss({ gzip: 40 * 1024 + 1 }, 'size');
