@@ -14,6 +14,10 @@ const PEERS = ['hpke-core', 'libsodium'];
 // float noise (0.21999999970 against 0.22000000018 ms): compared as they
 // are, two equal medians would be "ahead" or "behind" by that noise.
 const tenthsOfUs = (ms) => Math.round(ms * 1e4);
+// A throughput as the 1 MiB goal compares it, in hundredths of a MiB/s: it
+// is 1 MiB over a median time of the same timer (a step of 5 µs is about
+// 0.3 MiB/s at 4 ms), so the float noise of that time is far below this.
+const hundredthsOfMiBs = (mibPerS) => Math.round(mibPerS * 100);
 
 /** The issue's goals, each { name, goal, actual, pass } (pass null: not measured). */
 export function evaluateTargets(data) {
@@ -66,7 +70,7 @@ export function evaluateTargets(data) {
       name: '1 MiB file, seal throughput (browser)',
       goal: '≥ 250 MiB/s',
       actual: withFloor(file),
-      pass: f.file_mib_per_s >= 250,
+      pass: hundredthsOfMiBs(f.file_mib_per_s) >= hundredthsOfMiBs(250),
     },
     {
       id: 'size',
@@ -82,7 +86,7 @@ export function evaluateTargets(data) {
       name: 'time to ready above the control (browser)',
       goal: '≤ 10 ms',
       actual: `${f.ready_over_control_ms.toFixed(1)} ms`,
-      pass: f.ready_over_control_ms <= 10,
+      pass: tenthsOfUs(f.ready_over_control_ms) <= tenthsOfUs(10),
     },
     {
       id: 'native_open',

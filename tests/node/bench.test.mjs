@@ -79,6 +79,10 @@ test('evaluateTargets: the timer\'s float noise does not move a figure across it
   assert.equal(passes(run({ seal: 0.25000000018626451 })).seal_2kb, true);
   assert.equal(passes(run({ seal: 0.2149999998, sodium: 0.2150000002, hpke: 0.3 })).seal_2kb_ahead, false);
   assert.equal(passes(run({ seal: 0.2149999998, sodium: 0.2200000002, hpke: 0.3 })).seal_2kb_ahead, true);
+  // The time to ready is a difference of two medians (ready minus the
+  // control's), and the 1 MiB figure 1 MiB over a median time.
+  assert.equal(passes(run({ ready: 10.000000000931323 })).ready, true);
+  assert.equal(passes(run({ mib: 1000 / (4 + 1e-9) })).seal_1mib, true);
 });
 
 test('evaluateTargets: each goal missed just past its edge', () => {
@@ -90,8 +94,10 @@ test('evaluateTargets: each goal missed just past its edge', () => {
   miss({ seal: 0.21999999970197678, sodium: 0.22000000018626451 }, 'seal_2kb_ahead');
   miss({ seal: 0.2, hpke: 0.19 }, 'seal_2kb_ahead');
   miss({ mib: 249.9 }, 'seal_1mib');
+  miss({ mib: 1000 / 4.0001 }, 'seal_1mib');
   miss({ gzip: 40 * 1024 + 1 }, 'size');
   miss({ ready: 10.01 }, 'ready');
+  miss({ ready: 10.0001 }, 'ready');
   miss({ open: 9999 }, 'native_open');
 });
 
