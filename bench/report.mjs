@@ -107,6 +107,14 @@ const row = (cells) => `| ${cells.join(' | ')} |`;
 const us = (n) => (n >= 1000 ? `${(n / 1000).toFixed(2)} ms` : `${n.toFixed(1)} µs`);
 const times = (a, b, d = 1) => (Number.isFinite(a / b) ? `${(a / b).toFixed(d)}×` : '?');
 
+/** The untimed sealing before the 2 KB rounds, a sentence and a space, or '' (runs from before it). */
+function warmText(data) {
+  const ms = data.settings.orderWarmMs;
+  if (!ms) return '';
+  const seals = (id) => int(data.figures[id]?.order_warm_seals);
+  return `Each candidate first seals for ${int(ms)} ms, untimed (orderseal ${seals('orderseal')} seals, libsodium ${seals('libsodium')}, @hpke/core ${seals('hpke-core')}): V8 optimises a function after many calls, and orderseal's seals kept getting faster over their first thousand or so (docs/PERFORMANCE.md), the peers' within a few dozen; the rounds measure what is left. Then `;
+}
+
 /** What orderseal's bundle loads only where WebCrypto cannot seal. */
 function onDemand(data) {
   const files = Object.entries(data.sizes.orderseal.onDemand ?? {});
@@ -145,6 +153,11 @@ function glance(data) {
   const o = f.orderseal;
   const out = [
     `- 2 KB order: orderseal's median seal takes ${times(o.order_ms.median, f['hpke-core'].order_ms.median)} @hpke/core's (same suite on WebCrypto) and ${times(o.order_ms.median, f.webcrypto.order_ms.median)} the bare-WebCrypto floor's.`,
+    ...(o.first_order_ms?.n
+      ? [
+          `- A fresh page's first 2 KB seal: orderseal ${ms(o.first_order_ms.median, 2)} ms, @hpke/core ${ms(f['hpke-core'].first_order_ms.median, 2)}, libsodium ${ms(f.libsodium.first_order_ms.median, 2)}, the floor ${ms(f.webcrypto.first_order_ms.median, 2)} (medians; ${times(o.first_order_ms.median, o.order_ms.median)} orderseal's median seal in the rounds).`,
+        ]
+      : []),
     `- 1 MiB file: @hpke/core seals ${times(f['hpke-core'].file_mib_per_s, o.file_mib_per_s)} and the floor ${times(f.webcrypto.file_mib_per_s, o.file_mib_per_s)} as many MiB/s as orderseal (which seals the file's bytes after its JSON document, format version 2, and base64url-encodes the sealed result into the envelope: ${int(o.output_bytes?.file)} bytes of output for 1 MiB).`,
     `- Download: orderseal is ${times(s.orderseal.total.gzip, s['hpke-core'].total.gzip)} @hpke/core's gzip size; ${
       s.orderseal.wasm.gzip > 0
@@ -193,11 +206,12 @@ function browserTable(data) {
       '2 KB seal, p10',
       '2 KB seal, median',
       '2 KB seal, p90',
+      "2 KB, a fresh page's first seal, median",
       '1 MiB seal, median',
       '1 MiB throughput',
       'output, 2 KB order',
     ]),
-    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
   ];
   for (const c of data.candidates) {
     const s = data.sizes[c.id];
@@ -217,6 +231,8 @@ function browserTable(data) {
         `${ms(f.order_ms.p10, 3)} ms`,
         `${ms(f.order_ms.median, 3)} ms`,
         `${ms(f.order_ms.p90, 3)} ms`,
+        // Runs from before the first seal was timed have no such figure.
+        f.first_order_ms?.n ? `${ms(f.first_order_ms.median, 3)} ms` : '—',
         isControl ? '—' : `${ms(f.file_ms.median, 1)} ms`,
         isControl ? '—' : `${ms(f.file_mib_per_s, 1)} MiB/s`,
         f.output_bytes ? `${int(f.output_bytes.order)} B` : '—',
@@ -460,7 +476,7 @@ How it is measured:
 - **Time to ready**: \`import()\` of the bundle + init (orderseal: gunzip
   and compile of its inlined .wasm, whose self-tests run in a task of their
   own once \`init()\` has resolved, before the first seal, which is not
-  timed here; libsodium: its inlined wasm) + key
+  part of it; libsodium: its inlined wasm) + key
   import (JWK, base64, armored key or hex), timed in the page, each in a
   fresh browser context (nothing cached), ${data.settings.readyRounds} per candidate after a
   warm-up round; rounds alternate the candidates, each round in another
@@ -468,11 +484,17 @@ How it is measured:
   target's figure); "paired" is the median over rounds of each round's
   difference to the control's figure of that round, which cancels the
   machine's load changing between rounds.
+- **A fresh page's first seal**: in each of those fresh contexts, once the
+  cores are quiet again after ready (the page idle, as when a customer
+  submits an order page a while after it loaded), one 2 KB seal, timed:
+  what one customer's one order costs, each function it calls run once
+  (orderseal: in its self-test) or never before, the JIT's work still to
+  come.
 - **2 KB order**: the order of \`benches/seal_open.rs\` (\`order_2kb\`, 14
   fields; ${int(docBytes)} bytes as orderseal's JSON document). orderseal seals the fields object with
   \`sealer.seal(fields, { formId })\`; the others encrypt
   \`JSON.stringify({ fields })\` as UTF-8. Every seal timed alone;
-  ${data.settings.orderRounds} rounds of ${data.settings.orderBatch} seals per candidate (${data.settings.orderRounds * data.settings.orderBatch} seals) after a warm-up round,
+  ${warmText(data)}${data.settings.orderRounds} rounds of ${data.settings.orderBatch} seals per candidate (${data.settings.orderRounds * data.settings.orderBatch} seals) after a warm-up round,
   rounds alternating the candidates, one page per candidate. "Round by
   round" (the goal of being ahead of @hpke/core and libsodium) is the
   median over rounds of orderseal's median seal in a round over the

@@ -127,14 +127,19 @@ test('a quick bench run: every candidate seals in Chromium and its ciphertexts o
 
   const data = JSON.parse(readFileSync(join(out, 'benchmarks.json'), 'utf8'));
   assert.equal(data.quick, true);
-  const { orderRounds, orderBatch, fileRounds } = data.settings;
+  const { readyRounds, orderRounds, orderBatch, fileRounds } = data.settings;
   for (const { id } of data.candidates) {
     const f = data.figures[id];
+    // One first seal per fresh context, and at least one untimed seal before the rounds.
+    assert.equal(f.first_order_ms.n, readyRounds, `${id}: first seals`);
+    assert.ok(f.order_warm_seals >= 1, `${id}: warm-up seals`);
     assert.equal(f.order_ms.n, orderRounds * orderBatch, `${id}: 2 KB seals`);
     assert.equal(f.order_round_medians_ms.length, orderRounds, `${id}: 2 KB rounds`);
     assert.equal(f.file_ms.n, fileRounds, `${id}: 1 MiB seals`);
     // The empty control can take less than the timer's step.
-    if (id !== 'control') assert.ok(f.order_ms.median > 0 && f.file_mib_per_s > 0, `${id}: times`);
+    if (id !== 'control') {
+      assert.ok(f.order_ms.median > 0 && f.first_order_ms.median > 0 && f.file_mib_per_s > 0, `${id}: times`);
+    }
     assert.match(f.verified, id === 'control' ? /^n\/a/ : /^opened /, `${id}: its ciphertexts were opened`);
     assert.ok(data.sizes[id].total.gzip > 0, `${id}: size`);
   }
@@ -164,6 +169,8 @@ test('a quick bench run: every candidate seals in Chromium and its ciphertexts o
 
   const md = readFileSync(join(out, 'BENCHMARKS.md'), 'utf8');
   assert.match(md, /Quick run \(`--quick`\): too few rounds to quote/);
+  assert.match(md, /Each candidate first seals for 100 ms, untimed \(orderseal \d[\d,]* seals/);
+  assert.match(md, /- A fresh page's first 2 KB seal: orderseal \d+\.\d\d ms/);
   assert.ok(existsSync(join(out, 'benchmarks.svg')));
   assert.ok(readFileSync(join(root, 'docs', 'benchmarks.json')).equals(docs), 'a quick run rewrote docs/');
 });
