@@ -112,7 +112,7 @@ function warmText(data) {
   const ms = data.settings.orderWarmMs;
   if (!ms) return '';
   const seals = (id) => int(data.figures[id]?.order_warm_seals);
-  return `Each candidate first seals for ${int(ms)} ms, untimed (orderseal ${seals('orderseal')} seals, libsodium ${seals('libsodium')}, @hpke/core ${seals('hpke-core')}): V8 optimises a function after many calls, and orderseal's seals kept getting faster over their first thousand or so (docs/PERFORMANCE.md), the peers' within a few dozen; the rounds measure what is left. Then `;
+  return `Each candidate first seals for ${int(ms)} ms, untimed (orderseal ${seals('orderseal')} seals, libsodium ${seals('libsodium')}, @hpke/core ${seals('hpke-core')}): V8 optimises a function after many calls, and orderseal's seals kept getting faster over their first thousand or so (docs/PERFORMANCE.md), @hpke/core's a little, libsodium's and the floor's not after the first few; the rounds measure what is left. Then `;
 }
 
 /** What orderseal's bundle loads only where WebCrypto cannot seal. */
