@@ -73,7 +73,8 @@ const SETTINGS = {
   // kept getting faster over their first thousand or so (about 0.195 to
   // 0.175 ms: V8 optimising its glue and wasm), @hpke/core's a little,
   // libsodium's and the floor's not after the first few; with only the
-  // warm-up round (25 seals) the rounds measured part of that. A second, as benchmark harnesses warm up (criterion: 3 s).
+  // warm-up round (25 seals) the rounds measured part of that. A second,
+  // as benchmark harnesses warm up (criterion: 3 s).
   orderWarmMs: QUICK ? 100 : 1000,
   fileRounds: QUICK ? 2 : 30, // one 1 MiB seal per candidate per round (plus one warm-up round)
   criterion: { measurement: QUICK ? 1 : 3, warmup: 1, samples: QUICK ? 10 : 20 },
