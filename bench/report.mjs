@@ -107,10 +107,9 @@ const row = (cells) => `| ${cells.join(' | ')} |`;
 const us = (n) => (n >= 1000 ? `${(n / 1000).toFixed(2)} ms` : `${n.toFixed(1)} µs`);
 const times = (a, b, d = 1) => (Number.isFinite(a / b) ? `${(a / b).toFixed(d)}×` : '?');
 
-/** The untimed sealing before the 2 KB rounds, a sentence and a space, or '' (runs from before it). */
+/** The untimed sealing before the 2 KB rounds: a sentence and a space. */
 function warmText(data) {
   const ms = data.settings.orderWarmMs;
-  if (!ms) return '';
   const seals = (id) => int(data.figures[id]?.order_warm_seals);
   return `Each candidate first seals for ${int(ms)} ms, untimed (orderseal ${seals('orderseal')} seals, libsodium ${seals('libsodium')}, @hpke/core ${seals('hpke-core')}): V8 optimises a function after many calls, and orderseal's seals kept getting faster over their first thousand or so (docs/PERFORMANCE.md), @hpke/core's a little, libsodium's and the floor's not after the first few; the rounds measure what is left. Then `;
 }
@@ -153,11 +152,7 @@ function glance(data) {
   const o = f.orderseal;
   const out = [
     `- 2 KB order: orderseal's median seal takes ${times(o.order_ms.median, f['hpke-core'].order_ms.median)} @hpke/core's (same suite on WebCrypto) and ${times(o.order_ms.median, f.webcrypto.order_ms.median)} the bare-WebCrypto floor's.`,
-    ...(o.first_order_ms?.n
-      ? [
-          `- A fresh page's first 2 KB seal: orderseal ${ms(o.first_order_ms.median, 2)} ms, @hpke/core ${ms(f['hpke-core'].first_order_ms.median, 2)}, libsodium ${ms(f.libsodium.first_order_ms.median, 2)}, the floor ${ms(f.webcrypto.first_order_ms.median, 2)} (medians; ${times(o.first_order_ms.median, o.order_ms.median)} orderseal's median seal in the rounds).`,
-        ]
-      : []),
+    `- A fresh page's first 2 KB seal: orderseal ${ms(o.first_order_ms.median, 2)} ms, @hpke/core ${ms(f['hpke-core'].first_order_ms.median, 2)}, libsodium ${ms(f.libsodium.first_order_ms.median, 2)}, the floor ${ms(f.webcrypto.first_order_ms.median, 2)} (medians; ${times(o.first_order_ms.median, o.order_ms.median)} orderseal's median seal in the rounds).`,
     `- 1 MiB file: @hpke/core seals ${times(f['hpke-core'].file_mib_per_s, o.file_mib_per_s)} and the floor ${times(f.webcrypto.file_mib_per_s, o.file_mib_per_s)} as many MiB/s as orderseal (which seals the file's bytes after its JSON document, format version 2, and base64url-encodes the sealed result into the envelope: ${int(o.output_bytes?.file)} bytes of output for 1 MiB).`,
     `- Download: orderseal is ${times(s.orderseal.total.gzip, s['hpke-core'].total.gzip)} @hpke/core's gzip size; ${
       s.orderseal.wasm.gzip > 0
@@ -231,8 +226,7 @@ function browserTable(data) {
         `${ms(f.order_ms.p10, 3)} ms`,
         `${ms(f.order_ms.median, 3)} ms`,
         `${ms(f.order_ms.p90, 3)} ms`,
-        // Runs from before the first seal was timed have no such figure.
-        f.first_order_ms?.n ? `${ms(f.first_order_ms.median, 3)} ms` : '—',
+        `${ms(f.first_order_ms.median, 3)} ms`,
         isControl ? '—' : `${ms(f.file_ms.median, 1)} ms`,
         isControl ? '—' : `${ms(f.file_mib_per_s, 1)} MiB/s`,
         f.output_bytes ? `${int(f.output_bytes.order)} B` : '—',
