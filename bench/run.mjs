@@ -71,7 +71,7 @@ const SETTINGS = {
   orderBatch: QUICK ? 20 : 25,
   // Untimed sealing per candidate before the rounds. orderseal's seals
   // kept getting faster over their first thousand or so (about 0.195 to
-  // 0.175 ms: V8 optimising its glue and wasm), @hpke/core's a little,
+  // 0.170 ms: V8 optimising its glue and wasm), @hpke/core's a little,
   // libsodium's and the floor's not after the first few; with only the
   // warm-up round (25 seals) the rounds measured part of that. A second,
   // as benchmark harnesses warm up (criterion: 3 s).
